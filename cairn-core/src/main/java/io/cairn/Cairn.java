@@ -1,0 +1,221 @@
+package io.cairn;
+
+import io.cairn.wal.FileLayer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * An open Cairn store: an in-memory index over a crash-safe write-ahead log in one directory.
+ *
+ * <pre>{@code
+ * try (Cairn db = Cairn.open(Path.of("data"))) {
+ *     db.put("user:1", "{\"first_name\":\"John\"}");
+ *     String v = db.getString("user:1");
+ *     db.delete("user:1");
+ *     System.out.println(db.recoveryInfo());
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Durability.</b> Under the default {@link FsyncPolicy#ALWAYS}, a write returns only after an fsync covering
+ *       its log record, so whatever a call reported as done survives {@code kill -9} and power loss. Concurrent
+ *       writers share fsyncs (group commit).</li>
+ *   <li><b>One mutation path.</b> Every change, from {@code put} to {@code dropKeyspace}, becomes one deterministic log
+ *       record (absolute expiry times, resolved values) applied by one function, live and on recovery alike.</li>
+ *   <li><b>Concurrency.</b> Thread-safe. Single-key operations are linearizable; reads never take a store-wide lock;
+ *       writes are serialized by one short lock and wait for the disk outside it.</li>
+ *   <li><b>Exclusivity.</b> One open store per directory: a second {@code open} of the same directory, from this
+ *       process or another, fails at once with {@link CairnException.Code#LOCKED}.</li>
+ * </ul>
+ * The methods without a keyspace act on the {@code default} keyspace; see {@link Keyspace} for their contracts.
+ */
+public final class Cairn implements AutoCloseable {
+    /** The keyspace every store has; it cannot be dropped or renamed. */
+    public static final String DEFAULT_KEYSPACE = "default";
+
+    private final Engine engine;
+    private final Keyspace defaults;
+
+    private Cairn(Engine engine) {
+        this.engine = engine;
+        this.defaults = engine.keyspace(DEFAULT_KEYSPACE);
+    }
+
+    /** Opens (creating if needed) the store in {@code dir} with the default options. */
+    public static Cairn open(Path dir) {
+        return open(dir, CairnOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir}, replaying its log. A torn tail is truncated and reported in
+     * {@link #recoveryInfo()}; damage followed by valid records fails with {@link CairnException.Code#CORRUPTED},
+     * naming the file and offset, unless {@link CairnOptions.Builder#salvage(boolean)} is set.
+     */
+    public static Cairn open(Path dir, CairnOptions options) {
+        return open(dir, options, FileLayer.DEFAULT);
+    }
+
+    /** Opens with a file layer of the caller's: the seam the fault-injection tests use. */
+    static Cairn open(Path dir, CairnOptions options, FileLayer files) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        return new Cairn(Engine.open(dir, options, files));
+    }
+
+    // ---------------------------------------------------------------- the default keyspace
+
+    public byte[] put(byte[] key, byte[] value) { return defaults.put(key, value); }
+    public String put(String key, String value) { return defaults.put(key, value); }
+    public byte[] put(byte[] key, byte[] value, Duration ttl) { return defaults.put(key, value, ttl); }
+    public String put(String key, String value, Duration ttl) { return defaults.put(key, value, ttl); }
+    public byte[] get(byte[] key) { return defaults.get(key); }
+    public byte[] get(String key) { return defaults.get(key); }
+    public String getString(String key) { return defaults.getString(key); }
+    public byte[] delete(byte[] key) { return defaults.delete(key); }
+    public String delete(String key) { return defaults.delete(key); }
+    public byte[] putIfAbsent(byte[] key, byte[] value) { return defaults.putIfAbsent(key, value); }
+    public String putIfAbsent(String key, String value) { return defaults.putIfAbsent(key, value); }
+    public boolean compareAndSet(byte[] key, byte[] expected, byte[] newValue) { return defaults.compareAndSet(key, expected, newValue); }
+    public boolean compareAndSet(String key, String expected, String newValue) { return defaults.compareAndSet(key, expected, newValue); }
+    public boolean contains(byte[] key) { return defaults.contains(key); }
+    public boolean contains(String key) { return defaults.contains(key); }
+    /** Live keys in the default keyspace; {@link #stats()} counts all keyspaces. */
+    public long size() { return defaults.size(); }
+    public boolean expire(byte[] key, Duration ttl) { return defaults.expire(key, ttl); }
+    public boolean expire(String key, Duration ttl) { return defaults.expire(key, ttl); }
+    public long ttlMillis(byte[] key) { return defaults.ttlMillis(key); }
+    public long ttlMillis(String key) { return defaults.ttlMillis(key); }
+    public boolean persist(byte[] key) { return defaults.persist(key); }
+    public boolean persist(String key) { return defaults.persist(key); }
+    public long increment(String key, long delta) { return defaults.increment(key, delta); }
+    public void putLong(String key, long value) { defaults.putLong(key, value); }
+    public OptionalLong getLong(String key) { return defaults.getLong(key); }
+    public CompletableFuture<byte[]> putAsync(byte[] key, byte[] value) { return defaults.putAsync(key, value); }
+    public CompletableFuture<byte[]> deleteAsync(byte[] key) { return defaults.deleteAsync(key); }
+    /** Every live entry of the default keyspace; see {@link Keyspace#iterator()}. */
+    public CloseableIterator<Entry> iterator() { return defaults.iterator(); }
+    public Stream<Entry> stream() { return defaults.stream(); }
+
+    // ---------------------------------------------------------------- batches
+
+    /** Applies every operation of {@code batch} atomically and durably; an empty batch does nothing. */
+    public void write(WriteBatch batch) {
+        engine.write(batch);
+    }
+
+    /** {@link #write(WriteBatch)} without waiting for the disk: the future completes when the batch is durable. */
+    public CompletableFuture<Void> writeAsync(WriteBatch batch) {
+        return engine.writeAsync(batch);
+    }
+
+    // ---------------------------------------------------------------- keyspaces
+
+    /** The {@code default} keyspace. */
+    public Keyspace defaultKeyspace() {
+        return defaults;
+    }
+
+    /** The keyspace called {@code name}; fails with {@link CairnException.Code#NO_SUCH_KEYSPACE} if there is none. */
+    public Keyspace keyspace(String name) {
+        return engine.keyspace(name);
+    }
+
+    /** The keyspace called {@code name}, if it exists. */
+    public Optional<Keyspace> findKeyspace(String name) {
+        return engine.findKeyspace(name);
+    }
+
+    /** Creates a keyspace; fails with {@link CairnException.Code#KEYSPACE_EXISTS} if the name is taken. */
+    public Keyspace createKeyspace(String name, IndexKind kind) {
+        return engine.createKeyspace(name, kind);
+    }
+
+    /** The keyspace called {@code name}, created with {@code kind} if absent (an existing one keeps its kind). */
+    public Keyspace keyspace(String name, IndexKind kind) {
+        return engine.keyspaceOrCreate(name, kind);
+    }
+
+    /** All keyspaces, sorted by name. */
+    public List<Keyspace> keyspaces() {
+        return engine.keyspaces();
+    }
+
+    /** Drops a keyspace and everything in it; returns whether it existed. The default keyspace cannot be dropped. */
+    public boolean dropKeyspace(String name) {
+        return engine.dropKeyspace(name);
+    }
+
+    /** Renames a keyspace; handles to it stay valid. */
+    public void renameKeyspace(String from, String to) {
+        engine.renameKeyspace(from, to);
+    }
+
+    /** Copies a keyspace's live entries into a new keyspace of the same kind. */
+    public Keyspace copyKeyspace(String from, String to) {
+        return engine.copyKeyspace(from, to, null);
+    }
+
+    /** Copies a keyspace's live entries into a new keyspace of {@code kind}. */
+    public Keyspace copyKeyspace(String from, String to, IndexKind kind) {
+        return engine.copyKeyspace(from, to, Objects.requireNonNull(kind, "kind"));
+    }
+
+    /** Rebuilds a keyspace's index as {@code kind}, in place; a no-op if it is already of that kind. */
+    public void convertKeyspace(String name, IndexKind kind) {
+        engine.convertKeyspace(name, kind);
+    }
+
+    // ---------------------------------------------------------------- the store
+
+    /** Sizes, log health and fsync latency, now. */
+    public Stats stats() {
+        return engine.stats();
+    }
+
+    /** What opening the store found and did. */
+    public RecoveryInfo recoveryInfo() {
+        return engine.recoveryInfo();
+    }
+
+    /** The data directory. */
+    public Path directory() {
+        return engine.directory();
+    }
+
+    /** The options the store was opened with. */
+    public CairnOptions options() {
+        return engine.options();
+    }
+
+    /** Forces everything written so far to disk, whatever the fsync policy. */
+    public void sync() {
+        engine.sync();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /**
+     * Waits for in-flight writes, forces the log to disk, stops the background threads and releases the directory.
+     * Later calls fail with {@link CairnException.Code#CLOSED}. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Cairn[" + engine.directory() + "]";
+    }
+}

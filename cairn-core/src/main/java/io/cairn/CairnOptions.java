@@ -1,0 +1,180 @@
+package io.cairn;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of one open store. Immutable; build with {@link #builder()}. Each setter checks its argument at once and
+ * says what was wrong.
+ *
+ * <pre>{@code
+ * CairnOptions options = CairnOptions.builder()
+ *         .fsyncPolicy(FsyncPolicy.interval(Duration.ofSeconds(1)))
+ *         .segmentSize(16 << 20)
+ *         .build();
+ * }</pre>
+ */
+public final class CairnOptions {
+    /** Redis's limit for a string: 512 MiB. */
+    public static final int DEFAULT_MAX_VALUE_SIZE = 512 * 1024 * 1024;
+    /** Redis's limit for a key: 512 MiB. */
+    public static final int DEFAULT_MAX_KEY_SIZE = 512 * 1024 * 1024;
+    /** 64 MiB log segments. */
+    public static final long DEFAULT_SEGMENT_SIZE = 64L * 1024 * 1024;
+
+    private final FsyncPolicy fsyncPolicy;
+    private final long segmentSize;
+    private final boolean preallocate;
+    private final int maxKeySize;
+    private final int maxValueSize;
+    private final boolean salvage;
+    private final Clock clock;
+    private final Duration expiryInterval;
+    private final IndexKind defaultIndexKind;
+
+    private CairnOptions(Builder b) {
+        this.fsyncPolicy = b.fsyncPolicy;
+        this.segmentSize = b.segmentSize;
+        this.preallocate = b.preallocate;
+        this.maxKeySize = b.maxKeySize;
+        this.maxValueSize = b.maxValueSize;
+        this.salvage = b.salvage;
+        this.clock = b.clock;
+        this.expiryInterval = b.expiryInterval;
+        this.defaultIndexKind = b.defaultIndexKind;
+    }
+
+    /** The defaults: fsync ALWAYS, 64 MiB preallocated segments, 512 MiB key and value limits, no salvage. */
+    public static CairnOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.fsyncPolicy = fsyncPolicy;
+        b.segmentSize = segmentSize;
+        b.preallocate = preallocate;
+        b.maxKeySize = maxKeySize;
+        b.maxValueSize = maxValueSize;
+        b.salvage = salvage;
+        b.clock = clock;
+        b.expiryInterval = expiryInterval;
+        b.defaultIndexKind = defaultIndexKind;
+        return b;
+    }
+
+    public FsyncPolicy fsyncPolicy() { return fsyncPolicy; }
+    public long segmentSize() { return segmentSize; }
+    public boolean preallocate() { return preallocate; }
+    public int maxKeySize() { return maxKeySize; }
+    public int maxValueSize() { return maxValueSize; }
+    public boolean salvage() { return salvage; }
+    public Clock clock() { return clock; }
+    public Duration expiryInterval() { return expiryInterval; }
+    public IndexKind defaultIndexKind() { return defaultIndexKind; }
+
+    @Override
+    public String toString() {
+        return "CairnOptions[fsync=" + fsyncPolicy + ", segmentSize=" + segmentSize + ", preallocate=" + preallocate
+                + ", maxKeySize=" + maxKeySize + ", maxValueSize=" + maxValueSize + ", salvage=" + salvage
+                + ", expiryInterval=" + expiryInterval + ", defaultIndexKind=" + defaultIndexKind + "]";
+    }
+
+    /** Builds {@link CairnOptions}; every setter validates its argument immediately. */
+    public static final class Builder {
+        private FsyncPolicy fsyncPolicy = FsyncPolicy.ALWAYS;
+        private long segmentSize = DEFAULT_SEGMENT_SIZE;
+        private boolean preallocate = true;
+        private int maxKeySize = DEFAULT_MAX_KEY_SIZE;
+        private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
+        private boolean salvage;
+        private Clock clock = Clock.systemUTC();
+        private Duration expiryInterval = Duration.ofMillis(100);
+        private IndexKind defaultIndexKind = IndexKind.HASH;
+
+        private Builder() {
+        }
+
+        /** When the log is forced to disk; {@link FsyncPolicy#ALWAYS} by default. */
+        public Builder fsyncPolicy(FsyncPolicy policy) {
+            this.fsyncPolicy = Objects.requireNonNull(policy, "fsyncPolicy");
+            return this;
+        }
+
+        /**
+         * The size of one log segment, from 4 KiB to 1 GiB; 64 MiB by default. A record larger than a segment gets a
+         * segment of its own.
+         */
+        public Builder segmentSize(long bytes) {
+            if (bytes < 4096 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("segment size must be between 4096 bytes and 1 GiB, was " + bytes);
+            }
+            this.segmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * Whether segments are filled with zeros ahead of use (the default), so that appends never allocate blocks and
+         * a full disk shows itself when a segment is prepared, never in the middle of a record.
+         */
+        public Builder preallocate(boolean preallocate) {
+            this.preallocate = preallocate;
+            return this;
+        }
+
+        /** The largest key accepted, in bytes; 512 MiB by default. */
+        public Builder maxKeySize(int bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("max key size must be at least 1 byte, was " + bytes);
+            this.maxKeySize = bytes;
+            return this;
+        }
+
+        /** The largest value accepted, in bytes; 512 MiB by default. */
+        public Builder maxValueSize(int bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("max value size must not be negative, was " + bytes);
+            this.maxValueSize = bytes;
+            return this;
+        }
+
+        /**
+         * Open a log that is damaged before its tail by keeping the valid prefix and moving everything after the
+         * damage aside into {@code salvage/} in the data directory. Off by default: damage then fails the open.
+         */
+        public Builder salvage(boolean salvage) {
+            this.salvage = salvage;
+            return this;
+        }
+
+        /** The clock used for expiry; the system UTC clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How often expired entries are reclaimed from memory (they are invisible at once regardless). */
+        public Builder expiryInterval(Duration interval) {
+            Objects.requireNonNull(interval, "expiryInterval");
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("expiry interval must be at least 1 ms, was " + interval);
+            }
+            this.expiryInterval = interval;
+            return this;
+        }
+
+        /** The index of the {@code default} keyspace when a new store is created; HASH by default. */
+        public Builder defaultIndexKind(IndexKind kind) {
+            this.defaultIndexKind = Objects.requireNonNull(kind, "defaultIndexKind");
+            return this;
+        }
+
+        public CairnOptions build() {
+            return new CairnOptions(this);
+        }
+    }
+}

@@ -1,0 +1,1035 @@
+package io.cairn;
+
+import io.cairn.index.Cells;
+import io.cairn.index.Index;
+import io.cairn.wal.FileLayer;
+import io.cairn.wal.Wal;
+import io.cairn.wal.WalScanner;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The store behind {@link Cairn} and {@link Keyspace}.
+ *
+ * <h2>The write path</h2>
+ * Every write runs the same three steps under one short lock: <em>decide</em> (read the current state, resolve the
+ * result and the one {@link Mutation} that expresses the change, with absolute times and concrete values), <em>log</em>
+ * (append the mutation to the {@link Wal}, which hands it to the OS) and <em>apply</em> ({@link #apply(Mutation)}, the
+ * only code that changes the indexes, also used by recovery). Then, outside the lock, the caller waits for the log to
+ * make the record durable under the fsync policy, sharing fsyncs with every other writer waiting at the same time.
+ *
+ * <h2>Reads</h2>
+ * Reads take no lock: an optimistic {@link StampedLock} read that is retried only if a batch was being applied at the
+ * same moment, so a read never observes half a batch.
+ */
+final class Engine {
+    private static final System.Logger LOG = System.getLogger("io.cairn");
+    private static final int EXPIRE_CHUNK = 1000;
+
+    private final Path dir;
+    private final CairnOptions options;
+    private final Clock clock;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final StampedLock batchLock = new StampedLock();
+    private final Map<Integer, KeyspaceState> byId = new HashMap<>(); // writer only
+    private volatile Map<String, KeyspaceState> byName = Map.of();
+    private int nextKeyspaceId;
+    private Wal wal;
+    private RecoveryInfo recovery;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private ByteBuffer encodeBuffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    private long opSeq;
+    private Thread expirer;
+    private volatile boolean closed;
+    private volatile long expiredReclaimed;
+
+    private Engine(Path dir, CairnOptions options) {
+        this.dir = dir;
+        this.options = options;
+        this.clock = options.clock();
+    }
+
+    static Engine open(Path dir, CairnOptions options, FileLayer files) {
+        Engine e = new Engine(dir.toAbsolutePath(), options);
+        try {
+            e.start(files);
+        } catch (IOException ex) {
+            e.releaseLock();
+            throw new CairnException(CairnException.Code.IO_ERROR, "could not open the store in " + dir + ": " + ex, ex);
+        } catch (RuntimeException ex) {
+            e.releaseLock();
+            throw ex;
+        }
+        return e;
+    }
+
+    private void start(FileLayer files) throws IOException {
+        Files.createDirectories(dir);
+        acquireLock();
+        long t0 = System.nanoTime();
+        Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate());
+        Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(),
+                this::replay);
+        wal = opened.wal();
+        WalScanner.Result r = opened.recovery();
+        recovery = new RecoveryInfo(r.recordsReplayed(), r.segmentsScanned(), r.bytesTruncated(),
+                r.corruptionDetected(), r.damagedFile(), r.damagedOffset(), r.salvagedTo(), r.lastSequence(),
+                Duration.ofNanos(System.nanoTime() - t0));
+        if (r.corruptionDetected()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", dir, recovery);
+        }
+        if (!byName.containsKey(Cairn.DEFAULT_KEYSPACE)) {
+            run(null, () -> {
+                log(new Mutation.CreateKeyspace(nextKeyspaceId, Cairn.DEFAULT_KEYSPACE, options.defaultIndexKind()));
+                return null;
+            });
+        }
+        expirer = new Thread(this::expireLoop, "cairn-expirer");
+        expirer.setDaemon(true);
+        expirer.start();
+    }
+
+    private void replay(long seq, ByteBuffer payload) {
+        Mutation m;
+        try {
+            m = MutationDescriptor.decode(payload);
+        } catch (RuntimeException e) {
+            throw new CairnException(CairnException.Code.CORRUPTED, "log record " + seq + " in " + dir
+                    + " has a valid checksum but does not decode (" + e.getMessage() + "); was it written by a newer Cairn?", e);
+        }
+        apply(m);
+    }
+
+    private void acquireLock() throws IOException {
+        Path lockFile = dir.resolve("LOCK");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lockChannel.close();
+            lockChannel = null;
+            throw new CairnException(CairnException.Code.LOCKED, "the store in " + dir
+                    + " is already open in this process; close it first or share the open instance");
+        }
+        if (lock == null) {
+            String holder = "";
+            try {
+                holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+            } catch (IOException ignored) {
+                // the message is enough without it
+            }
+            lockChannel.close();
+            lockChannel = null;
+            throw new CairnException(CairnException.Code.LOCKED, "the store in " + dir + " is in use by another process"
+                    + (holder.isEmpty() ? "" : " (pid " + holder + ")"));
+        }
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    }
+
+    private void releaseLock() {
+        try {
+            if (lock != null) lock.release();
+            if (lockChannel != null) lockChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not release the lock of " + dir, e);
+        }
+        lock = null;
+        lockChannel = null;
+    }
+
+    // ================================================================== the one mutation path
+
+    /** A write's decide-log-apply step, run under the write lock; returns the caller's result. */
+    @FunctionalInterface
+    private interface Locked<R> {
+        R run();
+    }
+
+    /** Runs {@code op} under the write lock, then waits for its record (if any) to be durable. */
+    private <R> R run(KeyspaceState ks, Locked<R> op) {
+        long seq;
+        R result;
+        writeLock.lock();
+        try {
+            checkWritable(ks);
+            opSeq = 0;
+            result = op.run();
+            seq = opSeq;
+        } finally {
+            writeLock.unlock();
+        }
+        if (seq > 0) wal.awaitDurable(seq);
+        return result;
+    }
+
+    /** Runs {@code op} under the write lock; the future completes when its record is durable. */
+    private <R> CompletableFuture<R> runAsync(KeyspaceState ks, Locked<R> op) {
+        long seq;
+        R result;
+        try {
+            writeLock.lock();
+            try {
+                checkWritable(ks);
+                opSeq = 0;
+                result = op.run();
+                seq = opSeq;
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<R> f = new CompletableFuture<>();
+        if (seq == 0) f.complete(result);
+        else wal.completeWhenDurable(seq, f, result);
+        return f;
+    }
+
+    /** Logs {@code m} and applies it; returns what {@link #apply} returns. Under the write lock only. */
+    private byte[] log(Mutation m) {
+        long size = MutationDescriptor.size(m);
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new CairnException(CairnException.Code.TOO_LARGE, "a write of " + size + " bytes is larger than a log record can be");
+        }
+        ByteBuffer b = encodeBuffer;
+        if (b.capacity() < size) {
+            b = ByteBuffer.allocate((int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, b.capacity() * 2L)))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        }
+        b.clear();
+        MutationDescriptor.encode(m, b);
+        b.flip();
+        long seq = wal.append(b);
+        // keep a small buffer; a huge one is dropped after use
+        encodeBuffer = b.capacity() > (16 << 20) ? ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN) : b;
+        opSeq = seq;
+        return apply(m);
+    }
+
+    /**
+     * Applies one mutation to memory: the only code that changes an index, used live and on recovery. Deterministic:
+     * depends only on the mutation and the state. Returns the previous cell for PUT, DELETE and EXPIRE.
+     */
+    byte[] apply(Mutation m) {
+        if (m instanceof Mutation.Put p) {
+            KeyspaceState ks = state(p.keyspace());
+            byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt());
+            long delta = p.value().length;
+            if (prev != null) {
+                delta -= Cells.valueLength(prev);
+                long was = Cells.expireAt(prev);
+                if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, p.key()));
+            } else {
+                delta += p.key().length;
+            }
+            if (p.expireAt() != 0) ks.expiries.add(new KeyspaceState.Expiry(p.expireAt(), p.key().clone()));
+            ks.bytes += delta;
+            return prev;
+        }
+        if (m instanceof Mutation.Delete d) {
+            KeyspaceState ks = state(d.keyspace());
+            byte[] prev = ks.index().remove(d.key());
+            if (prev != null) forget(ks, d.key(), prev);
+            return prev;
+        }
+        if (m instanceof Mutation.Expire e) {
+            KeyspaceState ks = state(e.keyspace());
+            Index index = ks.index();
+            byte[] prev = index.get(e.key());
+            if (prev == null) return null;
+            long was = Cells.expireAt(prev);
+            if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, e.key()));
+            index.replace(e.key(), Cells.withExpiry(prev, e.expireAt()));
+            if (e.expireAt() != 0) ks.expiries.add(new KeyspaceState.Expiry(e.expireAt(), e.key().clone()));
+            return prev;
+        }
+        if (m instanceof Mutation.Batch b) {
+            long stamp = batchLock.writeLock();
+            try {
+                for (Mutation x : b.mutations()) apply(x);
+            } finally {
+                batchLock.unlockWrite(stamp);
+            }
+            return null;
+        }
+        if (m instanceof Mutation.Clear c) {
+            KeyspaceState ks = state(c.keyspace());
+            ks.index().clear();
+            ks.expiries.clear();
+            ks.bytes = 0;
+            return null;
+        }
+        if (m instanceof Mutation.CreateKeyspace c) {
+            addKeyspace(new KeyspaceState(c.id(), c.name(), Index.create(c.kind())));
+            return null;
+        }
+        if (m instanceof Mutation.DropKeyspace d) {
+            KeyspaceState ks = state(d.id());
+            ks.dropped = true;
+            byId.remove(ks.id);
+            Map<String, KeyspaceState> names = new HashMap<>(byName);
+            names.remove(ks.name);
+            byName = Map.copyOf(names);
+            return null;
+        }
+        if (m instanceof Mutation.RenameKeyspace r) {
+            KeyspaceState ks = state(r.id());
+            Map<String, KeyspaceState> names = new HashMap<>(byName);
+            names.remove(ks.name);
+            ks.name = r.name();
+            names.put(r.name(), ks);
+            byName = Map.copyOf(names);
+            return null;
+        }
+        if (m instanceof Mutation.CopyKeyspace c) {
+            KeyspaceState src = state(c.source());
+            KeyspaceState copy = new KeyspaceState(c.id(), c.name(), rebuild(src.index(), c.kind()));
+            copy.expiries.addAll(src.expiries);
+            copy.bytes = src.bytes;
+            addKeyspace(copy);
+            return null;
+        }
+        if (m instanceof Mutation.ConvertKeyspace c) {
+            KeyspaceState ks = state(c.id());
+            if (ks.index().kind() != c.kind()) ks.index(rebuild(ks.index(), c.kind()));
+            return null;
+        }
+        throw new IllegalArgumentException("unknown mutation " + m);
+    }
+
+    private static Index rebuild(Index from, IndexKind kind) {
+        Index to = Index.create(kind);
+        for (Iterator<Index.Slot> it = from.iterator(); it.hasNext(); ) {
+            Index.Slot s = it.next();
+            to.put(s.key(), Cells.value(s.cell()), Cells.expireAt(s.cell()));
+        }
+        return to;
+    }
+
+    private void forget(KeyspaceState ks, byte[] key, byte[] cell) {
+        long was = Cells.expireAt(cell);
+        if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, key));
+        ks.bytes -= key.length + Cells.valueLength(cell);
+    }
+
+    private void addKeyspace(KeyspaceState ks) {
+        byId.put(ks.id, ks);
+        Map<String, KeyspaceState> names = new HashMap<>(byName);
+        names.put(ks.name, ks);
+        byName = Map.copyOf(names);
+        nextKeyspaceId = Math.max(nextKeyspaceId, ks.id + 1);
+    }
+
+    private KeyspaceState state(int id) {
+        KeyspaceState ks = byId.get(id);
+        if (ks == null) {
+            throw new CairnException(CairnException.Code.CORRUPTED, "a log record in " + dir + " names keyspace id " + id
+                    + ", which does not exist at that point of the log");
+        }
+        return ks;
+    }
+
+    // ================================================================== checks
+
+    private void checkOpen() {
+        if (closed) throw new CairnException(CairnException.Code.CLOSED, "the store in " + dir + " is closed");
+    }
+
+    private void checkWritable(KeyspaceState ks) {
+        checkOpen();
+        if (ks != null && ks.dropped) throw dropped(ks);
+    }
+
+    private static CairnException dropped(KeyspaceState ks) {
+        return new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "keyspace '" + ks.name + "' was dropped");
+    }
+
+    private void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        if (key.length > options.maxKeySize()) {
+            throw new CairnException(CairnException.Code.TOO_LARGE, "key of " + key.length
+                    + " bytes exceeds the limit of " + options.maxKeySize() + " bytes (CairnOptions.maxKeySize)");
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > options.maxValueSize()) {
+            throw new CairnException(CairnException.Code.TOO_LARGE, "value of " + value.length
+                    + " bytes exceeds the limit of " + options.maxValueSize() + " bytes (CairnOptions.maxValueSize)");
+        }
+    }
+
+    long clockMillis() {
+        return clock.millis();
+    }
+
+    long expiryFromTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live must be positive, was " + ttl);
+        }
+        try {
+            return Math.addExact(clock.millis(), Math.max(1, ttl.toMillis()));
+        } catch (ArithmeticException e) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live " + ttl + " is too large");
+        }
+    }
+
+    long expiryFromInstant(Instant at) {
+        Objects.requireNonNull(at, "expiresAt");
+        long ms = at.toEpochMilli();
+        if (ms <= 0) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "expiry must be after 1970, was " + at);
+        return ms;
+    }
+
+    // ================================================================== reads
+
+    /** The live cell of {@code key}, read without half a batch. */
+    private byte[] liveCell(KeyspaceState ks, byte[] key) {
+        long stamp = batchLock.tryOptimisticRead();
+        byte[] c = ks.index().get(key);
+        if (!batchLock.validate(stamp)) {
+            stamp = batchLock.readLock();
+            try {
+                c = ks.index().get(key);
+            } finally {
+                batchLock.unlockRead(stamp);
+            }
+        }
+        return c != null && Cells.live(c, clock.millis()) ? c : null;
+    }
+
+    byte[] get(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        byte[] c = liveCell(ks, key);
+        if (ks.dropped) throw dropped(ks);
+        return c == null ? null : Cells.value(c);
+    }
+
+    Map<byte[], byte[]> getAll(KeyspaceState ks, List<byte[]> keys) {
+        Objects.requireNonNull(keys, "keys");
+        checkOpen();
+        Map<byte[], byte[]> out = new LinkedHashMap<>();
+        for (int attempt = 0; ; attempt++) {
+            out.clear();
+            long stamp = attempt < 3 ? batchLock.tryOptimisticRead() : batchLock.readLock();
+            try {
+                Index index = ks.index();
+                long now = clock.millis();
+                for (byte[] k : keys) {
+                    byte[] c = index.get(Objects.requireNonNull(k, "key"));
+                    if (c != null && Cells.live(c, now)) out.put(k, c);
+                }
+                if (attempt >= 3 || batchLock.validate(stamp)) break;
+            } finally {
+                if (attempt >= 3) batchLock.unlockRead(stamp);
+            }
+        }
+        if (ks.dropped) throw dropped(ks);
+        out.replaceAll((k, c) -> Cells.value(c));
+        return out;
+    }
+
+    long size(KeyspaceState ks) {
+        checkOpen();
+        if (ks.dropped) throw dropped(ks);
+        return Math.max(0, ks.index().size() - ks.expiredAt(clock.millis()));
+    }
+
+    long ttlMillis(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        byte[] c = liveCell(ks, key);
+        if (c == null) return -2;
+        long at = Cells.expireAt(c);
+        return at == 0 ? -1 : Math.max(0, at - clock.millis());
+    }
+
+    long expiresAt(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        byte[] c = liveCell(ks, key);
+        return c == null ? 0 : Cells.expireAt(c);
+    }
+
+    private byte[] liveValue(byte[] prevCell) {
+        return prevCell != null && Cells.live(prevCell, clock.millis()) ? Cells.value(prevCell) : null;
+    }
+
+    // ================================================================== writes
+
+    byte[] put(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
+        checkKey(key);
+        checkValue(value);
+        return run(ks, () -> liveValue(log(new Mutation.Put(ks.id, key, value, expireAt))));
+    }
+
+    CompletableFuture<byte[]> putAsync(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
+        checkKey(key);
+        checkValue(value);
+        return runAsync(ks, () -> liveValue(log(new Mutation.Put(ks.id, key, value, expireAt))));
+    }
+
+    byte[] putIfAbsent(KeyspaceState ks, byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(value);
+        return run(ks, () -> {
+            byte[] c = ks.index().get(key);
+            if (c != null && Cells.live(c, clock.millis())) return Cells.value(c);
+            log(new Mutation.Put(ks.id, key, value, 0));
+            return null;
+        });
+    }
+
+    private Locked<Boolean> cas(KeyspaceState ks, byte[] key, byte[] expected, byte[] newValue) {
+        checkKey(key);
+        if (newValue != null) checkValue(newValue);
+        return () -> {
+            byte[] c = ks.index().get(key);
+            if (c != null && !Cells.live(c, clock.millis())) c = null;
+            boolean match = expected == null ? c == null : c != null && Cells.valueEquals(c, expected);
+            if (!match) return false;
+            if (newValue != null) log(new Mutation.Put(ks.id, key, newValue, 0));
+            else if (c != null) log(new Mutation.Delete(ks.id, key));
+            return true;
+        };
+    }
+
+    boolean compareAndSet(KeyspaceState ks, byte[] key, byte[] expected, byte[] newValue) {
+        return run(ks, cas(ks, key, expected, newValue));
+    }
+
+    CompletableFuture<Boolean> compareAndSetAsync(KeyspaceState ks, byte[] key, byte[] expected, byte[] newValue) {
+        return runAsync(ks, cas(ks, key, expected, newValue));
+    }
+
+    private Locked<byte[]> deletion(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        return () -> {
+            byte[] c = ks.index().get(key);
+            if (c == null || !Cells.live(c, clock.millis())) return null;
+            return Cells.value(log(new Mutation.Delete(ks.id, key)));
+        };
+    }
+
+    byte[] delete(KeyspaceState ks, byte[] key) {
+        return run(ks, deletion(ks, key));
+    }
+
+    CompletableFuture<byte[]> deleteAsync(KeyspaceState ks, byte[] key) {
+        return runAsync(ks, deletion(ks, key));
+    }
+
+    boolean expire(KeyspaceState ks, byte[] key, long expireAt) {
+        Objects.requireNonNull(key, "key");
+        return run(ks, () -> {
+            byte[] c = ks.index().get(key);
+            long now = clock.millis();
+            if (c == null || !Cells.live(c, now)) return false;
+            log(expireAt <= now ? new Mutation.Delete(ks.id, key) : new Mutation.Expire(ks.id, key, expireAt));
+            return true;
+        });
+    }
+
+    boolean persist(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        return run(ks, () -> {
+            byte[] c = ks.index().get(key);
+            if (c == null || !Cells.live(c, clock.millis()) || Cells.expireAt(c) == 0) return false;
+            log(new Mutation.Expire(ks.id, key, 0));
+            return true;
+        });
+    }
+
+    private Locked<Long> incrementation(KeyspaceState ks, byte[] key, long delta) {
+        checkKey(key);
+        return () -> {
+            byte[] c = ks.index().get(key);
+            if (c != null && !Cells.live(c, clock.millis())) c = null;
+            long current = c == null ? 0 : Values.toLong(Cells.value(c));
+            long next;
+            try {
+                next = Math.addExact(current, delta);
+            } catch (ArithmeticException e) {
+                throw new CairnException(CairnException.Code.NOT_A_NUMBER, "increment or decrement would overflow");
+            }
+            log(new Mutation.Put(ks.id, key, Values.ofLong(next), c == null ? 0 : Cells.expireAt(c)));
+            return next;
+        };
+    }
+
+    long increment(KeyspaceState ks, byte[] key, long delta) {
+        return run(ks, incrementation(ks, key, delta));
+    }
+
+    CompletableFuture<Long> incrementAsync(KeyspaceState ks, byte[] key, long delta) {
+        return runAsync(ks, incrementation(ks, key, delta));
+    }
+
+    void clear(KeyspaceState ks) {
+        run(ks, () -> {
+            log(new Mutation.Clear(ks.id));
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- batches
+
+    private Locked<Void> batch(WriteBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        List<WriteBatch.Op> ops = List.copyOf(batch.ops);
+        for (WriteBatch.Op op : ops) {
+            checkKey(op.key());
+            if (op.value() != null) checkValue(op.value());
+            if (op.keyspace() != null && op.keyspace().engine() != this) {
+                throw new CairnException(CairnException.Code.INVALID_ARGUMENT, op.keyspace() + " belongs to another store");
+            }
+        }
+        return () -> {
+            if (ops.isEmpty()) return null;
+            long now = clock.millis();
+            List<Mutation> ms = new ArrayList<>(ops.size());
+            for (WriteBatch.Op op : ops) {
+                KeyspaceState ks = op.keyspace() == null ? byName.get(Cairn.DEFAULT_KEYSPACE) : op.keyspace().state;
+                if (ks.dropped) throw dropped(ks);
+                switch (op.kind()) {
+                    case WriteBatch.Op.PUT:
+                        ms.add(new Mutation.Put(ks.id, op.key(), op.value(), op.ttl() == null ? 0 : ttlFrom(now, op.ttl())));
+                        break;
+                    case WriteBatch.Op.DELETE:
+                        ms.add(new Mutation.Delete(ks.id, op.key()));
+                        break;
+                    default:
+                        ms.add(op.ttl().isNegative() || op.ttl().isZero() ? new Mutation.Delete(ks.id, op.key())
+                                : new Mutation.Expire(ks.id, op.key(), ttlFrom(now, op.ttl())));
+                }
+            }
+            log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms));
+            return null;
+        };
+    }
+
+    private static long ttlFrom(long now, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live must be positive, was " + ttl);
+        }
+        return now + Math.max(1, ttl.toMillis());
+    }
+
+    void write(WriteBatch batch) {
+        run(null, batch(batch));
+    }
+
+    CompletableFuture<Void> writeAsync(WriteBatch batch) {
+        try {
+            return runAsync(null, batch(batch));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- keyspaces
+
+    private static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        int n = name.getBytes(StandardCharsets.UTF_8).length;
+        if (n == 0 || n > 255) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT,
+                    "a keyspace name must be 1 to 255 bytes of UTF-8, was " + n + " bytes");
+        }
+        return name;
+    }
+
+    private KeyspaceState named(String name) {
+        KeyspaceState ks = byName.get(name);
+        if (ks == null) throw new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "no keyspace named '" + name + "'");
+        return ks;
+    }
+
+    Keyspace keyspace(String name) {
+        checkOpen();
+        return new Keyspace(this, named(checkName(name)));
+    }
+
+    Optional<Keyspace> findKeyspace(String name) {
+        checkOpen();
+        KeyspaceState ks = byName.get(checkName(name));
+        return ks == null ? Optional.empty() : Optional.of(new Keyspace(this, ks));
+    }
+
+    Keyspace createKeyspace(String name, IndexKind kind) {
+        checkName(name);
+        Objects.requireNonNull(kind, "kind");
+        return run(null, () -> {
+            if (byName.containsKey(name)) {
+                throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + name + "' exists already");
+            }
+            log(new Mutation.CreateKeyspace(nextKeyspaceId, name, kind));
+            return new Keyspace(this, byName.get(name));
+        });
+    }
+
+    Keyspace keyspaceOrCreate(String name, IndexKind kind) {
+        checkName(name);
+        Objects.requireNonNull(kind, "kind");
+        KeyspaceState existing = byName.get(name);
+        if (existing != null) {
+            checkOpen();
+            return new Keyspace(this, existing);
+        }
+        return run(null, () -> {
+            if (!byName.containsKey(name)) log(new Mutation.CreateKeyspace(nextKeyspaceId, name, kind));
+            return new Keyspace(this, byName.get(name));
+        });
+    }
+
+    List<Keyspace> keyspaces() {
+        checkOpen();
+        TreeMap<String, KeyspaceState> sorted = new TreeMap<>(byName);
+        List<Keyspace> out = new ArrayList<>(sorted.size());
+        for (KeyspaceState ks : sorted.values()) out.add(new Keyspace(this, ks));
+        return Collections.unmodifiableList(out);
+    }
+
+    boolean dropKeyspace(String name) {
+        checkName(name);
+        if (name.equals(Cairn.DEFAULT_KEYSPACE)) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "the default keyspace cannot be dropped; clear() empties it");
+        }
+        return run(null, () -> {
+            KeyspaceState ks = byName.get(name);
+            if (ks == null) return false;
+            log(new Mutation.DropKeyspace(ks.id));
+            return true;
+        });
+    }
+
+    void renameKeyspace(String from, String to) {
+        checkName(from);
+        checkName(to);
+        if (from.equals(Cairn.DEFAULT_KEYSPACE)) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "the default keyspace cannot be renamed");
+        }
+        run(null, () -> {
+            KeyspaceState ks = named(from);
+            if (from.equals(to)) return null;
+            if (byName.containsKey(to)) {
+                throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + to + "' exists already");
+            }
+            log(new Mutation.RenameKeyspace(ks.id, to));
+            return null;
+        });
+    }
+
+    Keyspace copyKeyspace(String from, String to, IndexKind kind) {
+        checkName(from);
+        checkName(to);
+        return run(null, () -> {
+            KeyspaceState src = named(from);
+            if (byName.containsKey(to)) {
+                throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + to + "' exists already");
+            }
+            log(new Mutation.CopyKeyspace(src.id, nextKeyspaceId, to, kind == null ? src.index().kind() : kind));
+            return new Keyspace(this, byName.get(to));
+        });
+    }
+
+    void convertKeyspace(String name, IndexKind kind) {
+        checkName(name);
+        Objects.requireNonNull(kind, "kind");
+        run(null, () -> {
+            KeyspaceState ks = named(name);
+            if (ks.index().kind() != kind) log(new Mutation.ConvertKeyspace(ks.id, kind));
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- iteration
+
+    CloseableIterator<Entry> iterator(KeyspaceState ks, Scan scan) {
+        checkOpen();
+        if (ks.dropped) throw dropped(ks);
+        if (scan != Scan.ALL && ks.index().kind() != IndexKind.ORDERED) {
+            throw new CairnException(CairnException.Code.WRONG_INDEX_KIND, "keyspace '" + ks.name
+                    + "' is a HASH keyspace; range and prefix scans need an ORDERED one (Cairn.convertKeyspace)");
+        }
+        if (ks.index().kind() == IndexKind.ORDERED) {
+            return new PagedScan(ks, scan);
+        }
+        Iterator<Index.Slot> it = ks.index().iterator();
+        return new CloseableIterator<>() {
+            Entry next = advance();
+
+            private Entry advance() {
+                long now = clock.millis();
+                while (it.hasNext()) {
+                    Index.Slot s = it.next();
+                    if (Cells.live(s.cell(), now)) return entry(s);
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry e = next;
+                if (e == null) throw new NoSuchElementException();
+                next = advance();
+                return e;
+            }
+
+            @Override
+            public void close() {
+                next = null;
+            }
+        };
+    }
+
+    private static Entry entry(Index.Slot s) {
+        return new Entry(s.key().clone(), Cells.value(s.cell()), Cells.expireAt(s.cell()));
+    }
+
+    /** An ordered scan read a page at a time, each page at one instant (never half a batch). */
+    private final class PagedScan implements CloseableIterator<Entry> {
+        private final KeyspaceState ks;
+        private byte[] from;
+        private boolean fromInclusive;
+        private byte[] to;
+        private boolean toInclusive;
+        private final boolean reverse;
+        private long remaining;
+        private final ArrayList<Entry> page = new ArrayList<>(Scan.PAGE);
+        private int at;
+        private boolean exhausted;
+
+        PagedScan(KeyspaceState ks, Scan s) {
+            this.ks = ks;
+            this.from = s.from;
+            this.fromInclusive = s.fromInclusive;
+            this.to = s.to;
+            this.toInclusive = s.toInclusive;
+            this.reverse = s.reverse;
+            this.remaining = s.limit;
+        }
+
+        private void fill() {
+            page.clear();
+            at = 0;
+            if (exhausted || remaining <= 0) {
+                exhausted = true;
+                return;
+            }
+            int want = (int) Math.min(Scan.PAGE, remaining);
+            for (int attempt = 0; ; attempt++) {
+                page.clear();
+                boolean locked = attempt >= 3;
+                long stamp = locked ? batchLock.readLock() : batchLock.tryOptimisticRead();
+                boolean more;
+                try {
+                    long now = clock.millis();
+                    Index index = ks.index();
+                    if (index.kind() != IndexKind.ORDERED) {
+                        throw new CairnException(CairnException.Code.WRONG_INDEX_KIND, "keyspace '" + ks.name
+                                + "' was converted to HASH during the scan");
+                    }
+                    Iterator<Index.Slot> it = index.range(from, fromInclusive, to, toInclusive, reverse);
+                    more = false;
+                    while (it.hasNext()) {
+                        Index.Slot s = it.next();
+                        if (!Cells.live(s.cell(), now)) continue;
+                        if (page.size() == want) {
+                            more = true;
+                            break;
+                        }
+                        page.add(entry(s));
+                    }
+                } finally {
+                    if (locked) batchLock.unlockRead(stamp);
+                }
+                if (locked || batchLock.validate(stamp)) {
+                    if (!more) exhausted = true;
+                    break;
+                }
+            }
+            remaining -= page.size();
+            if (!page.isEmpty()) {
+                byte[] last = page.get(page.size() - 1).key();
+                if (reverse) {
+                    to = last;
+                    toInclusive = false;
+                } else {
+                    from = last;
+                    fromInclusive = false;
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (at < page.size()) return true;
+            if (exhausted) return false;
+            fill();
+            return at < page.size();
+        }
+
+        @Override
+        public Entry next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            return page.get(at++);
+        }
+
+        @Override
+        public void close() {
+            exhausted = true;
+            page.clear();
+        }
+    }
+
+    // ================================================================== expiry
+
+    private void expireLoop() {
+        long period = options.expiryInterval().toNanos();
+        while (!closed) {
+            try {
+                reclaimExpired();
+            } catch (RuntimeException e) {
+                if (!closed) LOG.log(System.Logger.Level.WARNING, "expiry cycle failed in " + dir, e);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(this, period);
+        }
+    }
+
+    /** Removes expired entries from memory: no log record, since an expired entry is already invisible to all. */
+    int reclaimExpired() {
+        int total = 0;
+        for (KeyspaceState ks : byName.values()) {
+            while (!closed) {
+                int n = 0;
+                writeLock.lock();
+                try {
+                    if (ks.dropped || closed) break;
+                    long now = clock.millis();
+                    Index index = ks.index();
+                    while (n < EXPIRE_CHUNK) {
+                        KeyspaceState.Expiry first = ks.expiries.isEmpty() ? null : ks.expiries.first();
+                        if (first == null || first.at() > now) break;
+                        ks.expiries.remove(first);
+                        byte[] c = index.get(first.key());
+                        if (c != null && Cells.expireAt(c) == first.at()) {
+                            index.remove(first.key());
+                            ks.bytes -= first.key().length + Cells.valueLength(c);
+                        }
+                        n++;
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                total += n;
+                if (n < EXPIRE_CHUNK) break;
+            }
+        }
+        expiredReclaimed += total;
+        return total;
+    }
+
+    // ================================================================== the store
+
+    Stats stats() {
+        checkOpen();
+        long keys = 0;
+        long bytes = 0;
+        long now = clock.millis();
+        Map<String, KeyspaceState> all = byName;
+        for (KeyspaceState ks : all.values()) {
+            keys += Math.max(0, ks.index().size() - ks.expiredAt(now));
+            bytes += ks.bytes;
+        }
+        return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
+                wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
+                expiredReclaimed);
+    }
+
+    RecoveryInfo recoveryInfo() {
+        return recovery;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    CairnOptions options() {
+        return options;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void sync() {
+        checkOpen();
+        wal.sync();
+    }
+
+    void close() {
+        if (closed) return;
+        writeLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            if (expirer != null) {
+                java.util.concurrent.locks.LockSupport.unpark(expirer);
+            }
+            try {
+                wal.close();
+            } catch (IOException e) {
+                throw new CairnException(CairnException.Code.IO_ERROR, "closing the log of " + dir + " failed: " + e.getMessage(), e);
+            } finally {
+                releaseLock();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (expirer != null) {
+            try {
+                expirer.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.cairn;
+
+import io.cairn.index.Index;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The live state of one keyspace. Fields change only under the store's write lock; readers see them through
+ * volatile reads.
+ */
+final class KeyspaceState {
+    /** One key with an expiry, ordered by expiry time then key, so the expirer takes the earliest first. */
+    record Expiry(long at, byte[] key) implements Comparable<Expiry> {
+        @Override
+        public int compareTo(Expiry o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Arrays.compareUnsigned(key, o.key);
+        }
+    }
+
+    final int id;
+    volatile String name;
+    private volatile Index index;
+    volatile boolean dropped;
+    /** Key and value bytes held. */
+    volatile long bytes;
+    /** Every key that has an expiry. */
+    final ConcurrentSkipListSet<Expiry> expiries = new ConcurrentSkipListSet<>();
+
+    KeyspaceState(int id, String name, Index index) {
+        this.id = id;
+        this.name = name;
+        this.index = index;
+    }
+
+    Index index() {
+        return index;
+    }
+
+    void index(Index index) {
+        this.index = index;
+    }
+
+    /** Keys that have expired at {@code now} but are still held. */
+    int expiredAt(long now) {
+        if (expiries.isEmpty()) return 0;
+        return expiries.headSet(new Expiry(now + 1, new byte[0])).size();
+    }
+}

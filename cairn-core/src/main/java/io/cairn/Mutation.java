@@ -1,0 +1,43 @@
+package io.cairn;
+
+import java.util.List;
+
+/**
+ * One change to the store, fully resolved: absolute expiry times, concrete values, keyspace ids. Every write becomes
+ * exactly one of these, is logged as one record ({@link MutationDescriptor}) and is applied by
+ * {@link Engine#apply(Mutation)}, live and on recovery alike.
+ */
+sealed interface Mutation {
+    record Put(int keyspace, byte[] key, byte[] value, long expireAt) implements Mutation {
+    }
+
+    record Delete(int keyspace, byte[] key) implements Mutation {
+    }
+
+    /** Sets (or with 0 clears) the expiry of a present key; a no-op on an absent key. */
+    record Expire(int keyspace, byte[] key, long expireAt) implements Mutation {
+    }
+
+    record Clear(int keyspace) implements Mutation {
+    }
+
+    record CreateKeyspace(int id, String name, IndexKind kind) implements Mutation {
+    }
+
+    record DropKeyspace(int id) implements Mutation {
+    }
+
+    record RenameKeyspace(int id, String name) implements Mutation {
+    }
+
+    /** Copies every entry of {@code source}, expiry included, into a new keyspace. */
+    record CopyKeyspace(int source, int id, String name, IndexKind kind) implements Mutation {
+    }
+
+    record ConvertKeyspace(int id, IndexKind kind) implements Mutation {
+    }
+
+    /** Several mutations applied as one: all or none, never seen half applied. */
+    record Batch(List<Mutation> mutations) implements Mutation {
+    }
+}

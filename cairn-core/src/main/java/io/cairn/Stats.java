@@ -1,0 +1,22 @@
+package io.cairn;
+
+import java.time.Duration;
+
+/**
+ * A point-in-time view of a store's size and its log's health.
+ *
+ * @param keys live keys in all keyspaces (expired keys excluded)
+ * @param bytes key and value bytes held in memory
+ * @param keyspaces number of keyspaces
+ * @param walSegments log segment files
+ * @param walBytes bytes of log written (the used part of every segment)
+ * @param lastSequence the sequence number of the newest log record
+ * @param writes records appended since open
+ * @param fsyncs fsyncs of the log since open
+ * @param lastFsync how long the newest fsync took
+ * @param p99Fsync the 99th percentile of the last 1,024 fsyncs
+ * @param expiredReclaimed expired entries removed from memory since open
+ */
+public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
+                    long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed) {
+}

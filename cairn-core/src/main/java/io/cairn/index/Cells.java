@@ -1,0 +1,147 @@
+package io.cairn.index;
+
+import java.util.Arrays;
+
+/**
+ * The in-memory form of one stored value: a single {@code byte[]} (one object per entry, nothing else for the collector
+ * to trace).
+ *
+ * <pre>
+ *  byte 0        flags: bit 0 = has expiry, bit 1 = holds its key
+ *  [8 bytes]     expiry, epoch milliseconds, big-endian         (if bit 0)
+ *  [varint, key] key length (LEB128) and key bytes              (if bit 1)
+ *  value bytes   to the end of the array
+ * </pre>
+ *
+ * The hash index keeps the key inside the cell (so an entry is one array); the ordered index keeps the key as the skip
+ * list's key and the cell without it.
+ */
+public final class Cells {
+    static final int HAS_EXPIRY = 1;
+    static final int HAS_KEY = 2;
+
+    private Cells() {
+    }
+
+    /** A cell holding {@code value}, the optional expiry and, if {@code withKey}, the key. */
+    public static byte[] make(byte[] key, boolean withKey, byte[] value, long expireAt) {
+        int flags = (expireAt != 0 ? HAS_EXPIRY : 0) | (withKey ? HAS_KEY : 0);
+        int size = 1 + (expireAt != 0 ? 8 : 0) + (withKey ? varintSize(key.length) + key.length : 0) + value.length;
+        byte[] c = new byte[size];
+        c[0] = (byte) flags;
+        int p = 1;
+        if (expireAt != 0) {
+            for (int i = 7; i >= 0; i--) c[p++] = (byte) (expireAt >>> (i * 8));
+        }
+        if (withKey) {
+            int n = key.length;
+            while ((n & ~0x7F) != 0) {
+                c[p++] = (byte) ((n & 0x7F) | 0x80);
+                n >>>= 7;
+            }
+            c[p++] = (byte) n;
+            System.arraycopy(key, 0, c, p, key.length);
+            p += key.length;
+        }
+        System.arraycopy(value, 0, c, p, value.length);
+        return c;
+    }
+
+    /** The absolute expiry in epoch milliseconds, or 0. */
+    public static long expireAt(byte[] c) {
+        if ((c[0] & HAS_EXPIRY) == 0) return 0;
+        long v = 0;
+        for (int i = 1; i <= 8; i++) v = (v << 8) | (c[i] & 0xFF);
+        return v;
+    }
+
+    /** Whether the cell is live at {@code now} (not expired). */
+    public static boolean live(byte[] c, long now) {
+        return (c[0] & HAS_EXPIRY) == 0 || expireAt(c) > now;
+    }
+
+    private static int keyStart(byte[] c) {
+        return 1 + ((c[0] & HAS_EXPIRY) != 0 ? 8 : 0);
+    }
+
+    /** Offset of the value bytes. */
+    public static int valueOffset(byte[] c) {
+        int p = keyStart(c);
+        if ((c[0] & HAS_KEY) == 0) return p;
+        int len = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = c[p++];
+            len |= (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return p + len;
+    }
+
+    public static int valueLength(byte[] c) {
+        return c.length - valueOffset(c);
+    }
+
+    /** A copy of the value. */
+    public static byte[] value(byte[] c) {
+        return Arrays.copyOfRange(c, valueOffset(c), c.length);
+    }
+
+    /** A copy of the key held in the cell. */
+    public static byte[] key(byte[] c) {
+        int p = keyStart(c);
+        int len = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = c[p++];
+            len |= (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return Arrays.copyOfRange(c, p, p + len);
+    }
+
+    /** Whether the key held in the cell equals {@code key}. */
+    public static boolean keyEquals(byte[] c, byte[] key) {
+        int p = keyStart(c);
+        int len = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = c[p++];
+            len |= (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return len == key.length && Arrays.equals(c, p, p + len, key, 0, len);
+    }
+
+    /** Whether the value held in the cell equals {@code value}. */
+    public static boolean valueEquals(byte[] c, byte[] value) {
+        int off = valueOffset(c);
+        return c.length - off == value.length && Arrays.equals(c, off, c.length, value, 0, value.length);
+    }
+
+    /** The same cell with a different expiry (0 for none). */
+    public static byte[] withExpiry(byte[] c, long expireAt) {
+        int oldStart = keyStart(c);
+        boolean has = expireAt != 0;
+        byte[] n = new byte[1 + (has ? 8 : 0) + c.length - oldStart];
+        n[0] = (byte) ((c[0] & ~HAS_EXPIRY) | (has ? HAS_EXPIRY : 0));
+        int p = 1;
+        if (has) {
+            for (int i = 7; i >= 0; i--) n[p++] = (byte) (expireAt >>> (i * 8));
+        }
+        System.arraycopy(c, oldStart, n, p, c.length - oldStart);
+        return n;
+    }
+
+    static int varintSize(int n) {
+        int s = 1;
+        while ((n & ~0x7F) != 0) {
+            s++;
+            n >>>= 7;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,205 @@
+package io.cairn.index;
+
+import io.cairn.IndexKind;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * An open-addressing hash table with linear probing, holding one {@link Cells cell} array per entry (key inside).
+ *
+ * <p>Memory: per entry, one reference and one int of hash in the table (at a load factor between 3/8 and 3/4) plus the
+ * cell's 16-byte array header and a flag byte: about 30-40 bytes beyond the key and value, and a single object per
+ * entry for the collector.
+ *
+ * <p>Concurrency: one writer (the store's write lock), any number of lock-free readers. A slot is published with a
+ * release store after its hash is written, and read with an acquire load before its hash is read, so a reader that sees
+ * a cell also sees the hash written for it. Deletes leave a tombstone (never shift entries), so a probing reader never
+ * misses a key that stays present. Growth builds a new table and publishes it through a volatile field.
+ */
+final class HashIndex implements Index {
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(byte[][].class);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] TOMBSTONE = new byte[0];
+    private static final int MIN_CAPACITY = 16;
+
+    private static final class Table {
+        final byte[][] cells;
+        final int[] hashes;
+        final int mask;
+
+        Table(int capacity) {
+            cells = new byte[capacity][];
+            hashes = new int[capacity];
+            mask = capacity - 1;
+        }
+    }
+
+    private volatile Table table = new Table(MIN_CAPACITY);
+    private volatile int size;
+    private int used; // live entries plus tombstones
+
+    @Override
+    public IndexKind kind() {
+        return IndexKind.HASH;
+    }
+
+    static int hash(byte[] key) {
+        long h = 0x9E3779B97F4A7C15L ^ key.length;
+        int i = 0;
+        int n = key.length;
+        for (; i + 8 <= n; i += 8) {
+            h = Long.rotateLeft(h ^ ((long) LONGS.get(key, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        }
+        if (i + 4 <= n) {
+            h = Long.rotateLeft(h ^ (((int) INTS.get(key, i) & 0xFFFFFFFFL) * 0x165667B19E3779F9L), 23) * 0xC2B2AE3D27D4EB4FL;
+            i += 4;
+        }
+        for (; i < n; i++) {
+            h = Long.rotateLeft(h ^ ((key[i] & 0xFFL) * 0x27D4EB2F165667C5L), 11) * 0x9E3779B97F4A7C15L;
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        int h = hash(key);
+        Table t = table;
+        int i = h & t.mask;
+        while (true) {
+            byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+            if (c == null) return null;
+            if (c != TOMBSTONE && t.hashes[i] == h && Cells.keyEquals(c, key)) return c;
+            i = (i + 1) & t.mask;
+        }
+    }
+
+    /** The slot holding {@code key}, or {@code -(insertion slot) - 1}. Writer only. */
+    private int find(Table t, byte[] key, int h) {
+        int i = h & t.mask;
+        int firstFree = -1;
+        while (true) {
+            byte[] c = t.cells[i];
+            if (c == null) return -(firstFree >= 0 ? firstFree : i) - 1;
+            if (c == TOMBSTONE) {
+                if (firstFree < 0) firstFree = i;
+            } else if (t.hashes[i] == h && Cells.keyEquals(c, key)) {
+                return i;
+            }
+            i = (i + 1) & t.mask;
+        }
+    }
+
+    @Override
+    public byte[] put(byte[] key, byte[] value, long expireAt) {
+        return replace(key, Cells.make(key, true, value, expireAt));
+    }
+
+    @Override
+    public byte[] replace(byte[] key, byte[] cell) {
+        int h = hash(key);
+        Table t = table;
+        int i = find(t, key, h);
+        if (i >= 0) {
+            byte[] old = t.cells[i];
+            SLOTS.setRelease(t.cells, i, cell);
+            return old;
+        }
+        if (used + 1 > (t.mask + 1) / 4 * 3) {
+            t = grow();
+            i = find(t, key, h);
+        }
+        int slot = -i - 1;
+        boolean reused = t.cells[slot] == TOMBSTONE;
+        t.hashes[slot] = h;
+        SLOTS.setRelease(t.cells, slot, cell);
+        if (!reused) used++;
+        size = size + 1;
+        return null;
+    }
+
+    @Override
+    public byte[] remove(byte[] key) {
+        Table t = table;
+        int i = find(t, key, hash(key));
+        if (i < 0) return null;
+        byte[] old = t.cells[i];
+        SLOTS.setRelease(t.cells, i, TOMBSTONE);
+        size = size - 1;
+        return old;
+    }
+
+    /** Rebuilds the table: doubled if it is at least half live, else the same size without tombstones. */
+    private Table grow() {
+        Table old = table;
+        int capacity = old.mask + 1;
+        if (size + 1 > capacity / 8 * 3) capacity *= 2;
+        Table t = new Table(capacity);
+        for (int j = 0; j <= old.mask; j++) {
+            byte[] c = old.cells[j];
+            if (c == null || c == TOMBSTONE) continue;
+            int h = old.hashes[j];
+            int i = h & t.mask;
+            while (t.cells[i] != null) i = (i + 1) & t.mask;
+            t.cells[i] = c;
+            t.hashes[i] = h;
+        }
+        used = size;
+        table = t; // volatile publish: readers see the filled table
+        return t;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public void clear() {
+        table = new Table(MIN_CAPACITY);
+        used = 0;
+        size = 0;
+    }
+
+    @Override
+    public Iterator<Slot> iterator() {
+        Table t = table;
+        return new Iterator<>() {
+            int i = -1;
+            byte[] next = advance();
+
+            private byte[] advance() {
+                while (++i <= t.mask) {
+                    byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+                    if (c != null && c != TOMBSTONE) return c;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Slot next() {
+                byte[] c = next;
+                if (c == null) throw new NoSuchElementException();
+                next = advance();
+                return new Slot(Cells.key(c), c);
+            }
+        };
+    }
+
+    @Override
+    public Iterator<Slot> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive, boolean reverse) {
+        throw new IllegalStateException("a hash index has no order; the store checks the kind before scanning");
+    }
+}

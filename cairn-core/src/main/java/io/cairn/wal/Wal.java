@@ -1,0 +1,609 @@
+package io.cairn.wal;
+
+import io.cairn.CairnException;
+import io.cairn.FsyncPolicy;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * The write-ahead log: segmented, preallocated files of CRC-framed records ({@link SegmentDescriptor},
+ * {@link WalRecordDescriptor}).
+ *
+ * <h2>Threading</h2>
+ * {@link #append} is called by one thread at a time (the store's write lock); it writes the record to the operating
+ * system before returning, so a process crash never loses an appended record. {@link #awaitDurable} and
+ * {@link #completeWhenDurable} may be called from any thread.
+ *
+ * <h2>Group commit</h2>
+ * Under {@link FsyncPolicy.Mode#ALWAYS} the first thread that needs a record durable becomes the leader: it fsyncs
+ * everything written so far, and every record written meanwhile rides along; waiters that arrive during an fsync are
+ * covered by the next one. No timer is involved: the group is whatever queued up during the previous fsync. Async
+ * waiters are served the same way by the sync thread.
+ *
+ * <h2>Failures</h2>
+ * A full disk shows itself when a new segment is prepared (segments are zero-filled ahead of use), before the record
+ * that needed it is written, so the call fails cleanly and later writes succeed once there is room. A failed fsync
+ * leaves the durability of recent writes unknown: their callers get an error and the log refuses further appends until
+ * the store is reopened and recovery re-establishes what is on disk.
+ */
+public final class Wal implements Closeable {
+    /** Settings the log needs. */
+    public record Config(FsyncPolicy policy, long segmentSize, boolean preallocate) {
+    }
+
+    private static final int WRITE_BUFFER = 1 << 20;
+    private static final int LATENCY_SAMPLES = 1024;
+
+    private final Path dir;
+    private final FileLayer files;
+    private final Config config;
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+
+    // writer state: guarded by the caller's write lock
+    private Segment active;
+    private long position;
+    private long lastSeq;
+    private final List<Segment> older = new ArrayList<>();
+    private long olderBytes;
+    private long appends;
+    private Future<Path> prepared;
+    private long preparedNumber;
+
+    // durability state
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition synced = syncLock.newCondition();
+    private boolean syncing;
+    private volatile long writtenSeq;
+    private volatile long durableSeq;
+    private volatile IOException failure;
+    private final PriorityQueue<Pending> pending = new PriorityQueue<>();
+    private final long[] latencies = new long[LATENCY_SAMPLES];
+    private long fsyncs;
+    private long lastFsyncNanos;
+
+    private final ExecutorService preallocator;
+    private final Thread syncThread;
+    private volatile boolean closed;
+
+    private record Segment(long number, Path path, FileChannel channel, long capacity) {
+    }
+
+    private record Pending(long seq, CompletableFuture<Object> future, Object value) implements Comparable<Pending> {
+        @Override
+        public int compareTo(Pending o) {
+            return Long.compare(seq, o.seq);
+        }
+    }
+
+    private Wal(Path dir, FileLayer files, Config config) {
+        this.dir = dir;
+        this.files = files;
+        this.config = config;
+        this.preallocator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cairn-wal-prealloc");
+            t.setDaemon(true);
+            return t;
+        });
+        boolean needsSyncThread = config.policy().mode() != FsyncPolicy.Mode.NEVER;
+        this.syncThread = needsSyncThread ? new Thread(this::syncLoop, "cairn-wal-sync") : null;
+        if (syncThread != null) syncThread.setDaemon(true);
+    }
+
+    /**
+     * Recovers the log in {@code dir} (feeding every valid record to {@code visitor}) and opens it for appending after
+     * the last valid record.
+     */
+    public static Opened open(Path dir, Path salvageDir, FileLayer files, Config config, boolean salvage,
+                              WalScanner.Visitor visitor) throws IOException {
+        Files.createDirectories(dir);
+        WalScanner.Result result = WalScanner.scan(dir, salvageDir, files, salvage, visitor);
+        Wal wal = new Wal(dir, files, config);
+        try {
+            wal.start(result);
+        } catch (IOException | RuntimeException e) {
+            wal.closeQuietly();
+            throw e;
+        }
+        return new Opened(wal, result);
+    }
+
+    /** A freshly opened log and what recovery found. */
+    public record Opened(Wal wal, WalScanner.Result recovery) {
+    }
+
+    private void start(WalScanner.Result r) throws IOException {
+        List<WalScanner.SegmentInfo> segs = r.segments();
+        lastSeq = r.lastSequence();
+        writtenSeq = lastSeq;
+        durableSeq = lastSeq;
+        if (segs.isEmpty()) {
+            Path path = prepare(1, config.segmentSize());
+            activate(1, path, config.segmentSize());
+        } else {
+            for (int i = 0; i < segs.size() - 1; i++) {
+                WalScanner.SegmentInfo s = segs.get(i);
+                older.add(new Segment(s.number(), s.path(), null, s.fileSize()));
+                olderBytes += s.usedBytes();
+            }
+            WalScanner.SegmentInfo last = segs.get(segs.size() - 1);
+            FileChannel ch = files.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long capacity = Math.max(last.fileSize(), config.preallocate() ? 0 : config.segmentSize());
+            active = new Segment(last.number(), last.path(), ch, capacity);
+            position = last.usedBytes();
+        }
+        preparedNumber = active.number() + 1;
+        prepareAhead();
+        if (syncThread != null) syncThread.start();
+    }
+
+    // ------------------------------------------------------------------ appending
+
+    /**
+     * Appends one record holding {@code payload} and writes it to the operating system. Single-threaded: the caller
+     * holds the store's write lock.
+     *
+     * @return the record's sequence number
+     * @throws CairnException DISK_FULL or IO_ERROR if nothing was appended; READ_ONLY after a failed fsync
+     */
+    public long append(ByteBuffer payload) {
+        ensureWritable();
+        int len = payload.remaining();
+        if (len == 0) throw new IllegalArgumentException("empty log record");
+        long frame = WalRecordDescriptor.frameLength(len);
+        if (position + frame > active.capacity()) {
+            roll(frame);
+        }
+        long seq = lastSeq + 1;
+        long at = position;
+        try {
+            writeFrame(payload, len, seq, frame, at);
+        } catch (IOException e) {
+            try {
+                WalScanner.zeroFill(active.channel(), at, at + frame);
+            } catch (IOException ignored) {
+                // the next append overwrites the same place; recovery treats leftovers as a torn tail
+            }
+            throw failure("write to", active.path(), e);
+        }
+        position = at + frame;
+        lastSeq = seq;
+        appends++;
+        writtenSeq = seq;
+        return seq;
+    }
+
+    private void writeFrame(ByteBuffer payload, int len, long seq, long frame, long at) throws IOException {
+        FileChannel ch = active.channel();
+        ByteBuffer b = writeBuffer;
+        b.clear();
+        b.putInt(len).putInt(0).putLong(seq);
+        if (frame <= WRITE_BUFFER) {
+            b.put(payload);
+            int pad = (int) (frame - WalRecordDescriptor.HEADER_LENGTH - len);
+            for (int i = 0; i < pad; i++) b.put((byte) 0);
+            b.flip();
+            b.putInt(WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.crc(b, 0, len));
+            writeFully(ch, b, at);
+            return;
+        }
+        // Large record: checksum first, then stream it out through the direct buffer in 1 MiB pieces.
+        crc.reset();
+        ByteBuffer h = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        h.flip();
+        crc.update(h.duplicate().limit(4));
+        crc.update(h.duplicate().position(WalRecordDescriptor.SEQUENCE_OFFSET));
+        crc.update(payload.duplicate());
+        b.putInt(WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.mask((int) crc.getValue()));
+        b.flip();
+        long pos = at;
+        pos += writeFully(ch, b, pos);
+        ByteBuffer src = payload.duplicate();
+        while (src.hasRemaining()) {
+            b.clear();
+            int n = Math.min(b.capacity(), src.remaining());
+            ByteBuffer piece = src.duplicate();
+            piece.limit(piece.position() + n);
+            b.put(piece).flip();
+            src.position(src.position() + n);
+            pos += writeFully(ch, b, pos);
+        }
+        int pad = (int) (at + frame - pos);
+        if (pad > 0) {
+            b.clear();
+            for (int i = 0; i < pad; i++) b.put((byte) 0);
+            b.flip();
+            writeFully(ch, b, pos);
+        }
+    }
+
+    private static int writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        int n = 0;
+        while (b.hasRemaining()) n += ch.write(b, at + n);
+        return n;
+    }
+
+    private void ensureWritable() {
+        if (closed) throw new CairnException(CairnException.Code.CLOSED, "the log in " + dir + " is closed");
+        IOException f = failure;
+        if (f != null) {
+            throw new CairnException(CairnException.Code.READ_ONLY, "an fsync of the log in " + dir + " failed ("
+                    + f.getMessage() + "); writes are refused until the store is reopened", f);
+        }
+    }
+
+    /** Starts the next segment; called with a record of {@code frame} bytes that does not fit. */
+    private void roll(long frame) {
+        long number = active.number() + 1;
+        long capacity = Math.max(config.segmentSize(), SegmentDescriptor.HEADER_LENGTH + frame);
+        Path path = null;
+        if (prepared != null && preparedNumber == number && capacity == config.segmentSize()) {
+            try {
+                path = prepared.get();
+            } catch (Exception e) {
+                path = null; // prepare it here instead; a full disk is reported from that attempt
+            }
+        }
+        if (prepared != null && path == null) {
+            awaitQuietly(prepared);
+        }
+        prepared = null;
+        try {
+            if (path == null) path = prepare(number, capacity);
+        } catch (IOException e) {
+            throw failure("prepare the next segment", dir.resolve(SegmentDescriptor.fileName(number)), e);
+        }
+        syncLock.lock();
+        try {
+            while (syncing) synced.awaitUninterruptibly();
+            try {
+                active.channel().force(false);
+            } catch (IOException e) {
+                failure = e;
+                throw failure("fsync", active.path(), e);
+            }
+            durableSeq = writtenSeq;
+            try {
+                activate(number, path, capacity);
+            } catch (IOException e) {
+                throw failure("start segment", path, e);
+            }
+        } finally {
+            synced.signalAll();
+            syncLock.unlock();
+        }
+        completePending();
+        preparedNumber = number + 1;
+        prepareAhead();
+    }
+
+    /** Writes the header of a prepared file, renames it into place and makes that durable, then makes it active. */
+    private void activate(long number, Path prepared, long capacity) throws IOException {
+        Path path = dir.resolve(SegmentDescriptor.fileName(number));
+        FileChannel ch = files.open(prepared, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            writeFully(ch, SegmentDescriptor.header(number, lastSeq + 1, System.currentTimeMillis()), 0);
+            ch.force(false);
+            files.move(prepared, path);
+            files.syncDirectory(dir);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        if (active != null) {
+            active.channel().close();
+            older.add(new Segment(active.number(), active.path(), null, active.capacity()));
+            olderBytes += position;
+        }
+        active = new Segment(number, path, ch, capacity);
+        position = SegmentDescriptor.HEADER_LENGTH;
+    }
+
+    /** Creates {@code NNN.wal.prealloc}, zero-filled to {@code capacity} if preallocation is on. */
+    private Path prepare(long number, long capacity) throws IOException {
+        Path path = dir.resolve(String.format("%020d%s", number, SegmentDescriptor.PREALLOC_SUFFIX));
+        try (FileChannel ch = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (config.preallocate()) {
+                WalScanner.zeroFill(ch, 0, capacity);
+            } else {
+                WalScanner.zeroFill(ch, 0, SegmentDescriptor.HEADER_LENGTH);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            try {
+                files.delete(path);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return path;
+    }
+
+    private void prepareAhead() {
+        if (!config.preallocate() || closed) return;
+        long number = preparedNumber;
+        prepared = preallocator.submit(() -> prepare(number, config.segmentSize()));
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (Exception ignored) {
+            // only waiting for it to stop touching the file
+        }
+    }
+
+    private CairnException failure(String what, Path file, IOException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean full = msg.contains("No space left") || msg.contains("Disk quota exceeded");
+        return new CairnException(full ? CairnException.Code.DISK_FULL : CairnException.Code.IO_ERROR,
+                "could not " + what + " " + file + ": " + msg + (full ? "; nothing of this write was applied, and writes"
+                        + " succeed again once the disk has room" : ""), e);
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    /** Blocks until record {@code seq} is durable under the policy (at once unless ALWAYS). */
+    public void awaitDurable(long seq) {
+        if (config.policy().mode() != FsyncPolicy.Mode.ALWAYS || durableSeq >= seq) return;
+        syncTo(seq);
+    }
+
+    /**
+     * Completes {@code future} with {@code value} once record {@code seq} is durable under the policy. Never completes
+     * it while holding a lock of the log's.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> void completeWhenDurable(long seq, CompletableFuture<T> future, T value) {
+        if (config.policy().mode() != FsyncPolicy.Mode.ALWAYS || durableSeq >= seq) {
+            future.complete(value);
+            return;
+        }
+        syncLock.lock();
+        try {
+            IOException f = failure;
+            if (f != null && durableSeq < seq) {
+                future.completeExceptionally(readOnly(f));
+                return;
+            }
+            pending.add(new Pending(seq, (CompletableFuture<Object>) future, value));
+        } finally {
+            syncLock.unlock();
+        }
+        LockSupport.unpark(syncThread);
+        if (durableSeq >= seq) completePending();
+    }
+
+    /** Forces everything written so far, whatever the policy. */
+    public void sync() {
+        syncTo(writtenSeq);
+    }
+
+    private void syncTo(long seq) {
+        syncLock.lock();
+        try {
+            while (durableSeq < seq) {
+                IOException f = failure;
+                if (f != null) throw readOnly(f);
+                if (syncing) {
+                    synced.awaitUninterruptibly();
+                    continue;
+                }
+                syncing = true;
+                long target = writtenSeq;
+                FileChannel ch = active.channel();
+                Path file = active.path();
+                syncLock.unlock();
+                long t0 = System.nanoTime();
+                IOException err = null;
+                try {
+                    ch.force(false);
+                } catch (IOException e) {
+                    err = e;
+                }
+                long took = System.nanoTime() - t0;
+                syncLock.lock();
+                syncing = false;
+                if (err == null) {
+                    if (target > durableSeq) durableSeq = target;
+                    latencies[(int) (fsyncs % LATENCY_SAMPLES)] = took;
+                    fsyncs++;
+                    lastFsyncNanos = took;
+                } else if (!closed) {
+                    failure = new IOException("fsync of " + file + " failed: " + err.getMessage(), err);
+                }
+                synced.signalAll();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+        completePending();
+    }
+
+    private void completePending() {
+        List<Pending> done = null;
+        IOException f;
+        syncLock.lock();
+        try {
+            f = failure;
+            long d = durableSeq;
+            while (!pending.isEmpty() && (pending.peek().seq() <= d || f != null)) {
+                if (done == null) done = new ArrayList<>();
+                done.add(pending.poll());
+            }
+        } finally {
+            syncLock.unlock();
+        }
+        if (done == null) return;
+        for (Pending p : done) {
+            if (p.seq() <= durableSeq) p.future().complete(p.value());
+            else p.future().completeExceptionally(readOnly(f));
+        }
+    }
+
+    private CairnException readOnly(IOException f) {
+        return new CairnException(CairnException.Code.READ_ONLY, f.getMessage()
+                + "; the write may not be durable, and writes are refused until the store is reopened", f);
+    }
+
+    private void syncLoop() {
+        boolean interval = config.policy().mode() == FsyncPolicy.Mode.INTERVAL;
+        long periodNanos = config.policy().interval().toNanos();
+        long next = System.nanoTime() + periodNanos;
+        while (!closed) {
+            boolean work;
+            syncLock.lock();
+            try {
+                work = !pending.isEmpty();
+            } finally {
+                syncLock.unlock();
+            }
+            try {
+                if (work && failure == null) {
+                    syncTo(writtenSeq);
+                } else if (interval && System.nanoTime() - next >= 0) {
+                    next = System.nanoTime() + periodNanos;
+                    if (durableSeq < writtenSeq && failure == null) syncTo(writtenSeq);
+                } else {
+                    LockSupport.parkNanos(this, interval ? Math.max(1, next - System.nanoTime()) : 50_000_000L);
+                }
+            } catch (CairnException e) {
+                completePending(); // fails the waiters with the recorded failure
+                LockSupport.parkNanos(this, 10_000_000L);
+            } catch (RuntimeException e) {
+                // a channel closed under us by close(); the loop ends with closed set
+                LockSupport.parkNanos(this, 1_000_000L);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    public long lastSequence() {
+        return writtenSeq;
+    }
+
+    public long durableSequence() {
+        return durableSeq;
+    }
+
+    /** Appends since open; read under the caller's write lock or racily for statistics. */
+    public long appends() {
+        return appends;
+    }
+
+    public int segmentCount() {
+        return older.size() + 1;
+    }
+
+    /** Bytes of log in use: headers and records, not the zeroed tails. */
+    public long bytes() {
+        return olderBytes + position;
+    }
+
+    public long fsyncs() {
+        return fsyncs;
+    }
+
+    public long lastFsyncNanos() {
+        return lastFsyncNanos;
+    }
+
+    /** The 99th percentile of the last 1,024 fsync durations, in nanoseconds. */
+    public long p99FsyncNanos() {
+        long[] copy;
+        int n;
+        syncLock.lock();
+        try {
+            n = (int) Math.min(fsyncs, LATENCY_SAMPLES);
+            copy = Arrays.copyOf(latencies, n);
+        } finally {
+            syncLock.unlock();
+        }
+        if (n == 0) return 0;
+        Arrays.sort(copy);
+        return copy[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)];
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Forces what was written, stops the background threads and closes the files. The caller holds the write lock. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        IOException err = null;
+        try {
+            if (failure == null) sync();
+        } catch (CairnException e) {
+            err = new IOException(e.getMessage(), e);
+        }
+        closed = true;
+        if (syncThread != null) {
+            LockSupport.unpark(syncThread);
+            try {
+                syncThread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        preallocator.shutdown();
+        try {
+            preallocator.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        syncLock.lock();
+        try {
+            while (syncing) synced.awaitUninterruptibly();
+            try {
+                active.channel().close();
+            } catch (IOException e) {
+                if (err == null) err = e;
+                else err.addSuppressed(e);
+            }
+        } finally {
+            syncLock.unlock();
+        }
+        if (failure == null && durableSeq < writtenSeq) failure = new IOException("log closed");
+        completePending();
+        if (err != null) throw err;
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        preallocator.shutdownNow();
+        if (active != null) {
+            try {
+                active.channel().close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+}

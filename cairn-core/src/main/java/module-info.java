@@ -1,0 +1,7 @@
+/**
+ * Cairn's embedded store. Only {@code io.cairn} is API; the log ({@code io.cairn.wal}) and the indexes
+ * ({@code io.cairn.index}) are internal.
+ */
+module io.cairn.core {
+    exports io.cairn;
+}
