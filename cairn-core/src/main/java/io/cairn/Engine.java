@@ -217,18 +217,18 @@ final class Engine {
     /** Logs {@code m} and applies it; returns what {@link #apply} returns. Under the write lock only. */
     private byte[] log(Mutation m) {
         long size = MutationDescriptor.size(m);
+        int header = io.cairn.wal.WalRecordDescriptor.HEADER_LENGTH;
         if (size > Integer.MAX_VALUE - 64) {
             throw new CairnException(CairnException.Code.TOO_LARGE, "a write of " + size + " bytes is larger than a log record can be");
         }
         ByteBuffer b = encodeBuffer;
-        if (b.capacity() < size) {
-            b = ByteBuffer.allocate((int) Math.max(size, Math.min(Integer.MAX_VALUE - 64, b.capacity() * 2L)))
+        if (b.capacity() < header + size) {
+            b = ByteBuffer.allocate((int) Math.max(header + size, Math.min(Integer.MAX_VALUE - 64, b.capacity() * 2L)))
                     .order(ByteOrder.LITTLE_ENDIAN);
         }
-        b.clear();
+        b.clear().position(header);
         MutationDescriptor.encode(m, b);
-        b.flip();
-        long seq = wal.append(b);
+        long seq = wal.append(b.array(), (int) size);
         // keep a small buffer; a huge one is dropped after use
         encodeBuffer = b.capacity() > (16 << 20) ? ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN) : b;
         opSeq = seq;

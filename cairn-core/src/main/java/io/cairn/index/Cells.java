@@ -88,6 +88,27 @@ public final class Cells {
         return Arrays.copyOfRange(c, valueOffset(c), c.length);
     }
 
+    /** Offset of the key bytes in a cell that holds its key. */
+    static int keyOffset(byte[] c) {
+        int p = keyStart(c);
+        while (c[p] < 0) p++;
+        return p + 1;
+    }
+
+    /** Length of the key in a cell that holds its key. */
+    static int keyLength(byte[] c) {
+        int p = keyStart(c);
+        int len = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = c[p++];
+            len |= (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return len;
+    }
+
     /** A copy of the key held in the cell. */
     public static byte[] key(byte[] c) {
         int p = keyStart(c);

@@ -11,14 +11,15 @@ import java.util.NoSuchElementException;
 /**
  * An open-addressing hash table with linear probing, holding one {@link Cells cell} array per entry (key inside).
  *
- * <p>Memory: per entry, one reference and one int of hash in the table (at a load factor between 3/8 and 3/4) plus the
- * cell's 16-byte array header and a flag byte: about 30-40 bytes beyond the key and value, and a single object per
- * entry for the collector.
+ * <p>Memory: per entry, one 4-byte reference in the table (at a load factor between 3/8 and 3/4) plus the cell's
+ * 16-byte array header, a flag byte, a length byte and alignment: about 25-35 bytes beyond the key and value, and a
+ * single object per entry for the collector. There is no separate array of hashes: a probe compares the key in the
+ * cell directly, which costs one cache miss per probed entry, and linear probing at this load averages under 1.5 probes.
  *
- * <p>Concurrency: one writer (the store's write lock), any number of lock-free readers. A slot is published with a
- * release store after its hash is written, and read with an acquire load before its hash is read, so a reader that sees
- * a cell also sees the hash written for it. Deletes leave a tombstone (never shift entries), so a probing reader never
- * misses a key that stays present. Growth builds a new table and publishes it through a volatile field.
+ * <p>Concurrency: one writer (the store's write lock), any number of lock-free readers. A cell is immutable and
+ * published with a release store, read with an acquire load. Deletes leave a tombstone (never shift entries), so a
+ * probing reader never misses a key that stays present. Growth builds a new table and publishes it through a volatile
+ * field.
  */
 final class HashIndex implements Index {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(byte[][].class);
@@ -29,12 +30,10 @@ final class HashIndex implements Index {
 
     private static final class Table {
         final byte[][] cells;
-        final int[] hashes;
         final int mask;
 
         Table(int capacity) {
             cells = new byte[capacity][];
-            hashes = new int[capacity];
             mask = capacity - 1;
         }
     }
@@ -49,18 +48,23 @@ final class HashIndex implements Index {
     }
 
     static int hash(byte[] key) {
-        long h = 0x9E3779B97F4A7C15L ^ key.length;
-        int i = 0;
-        int n = key.length;
-        for (; i + 8 <= n; i += 8) {
-            h = Long.rotateLeft(h ^ ((long) LONGS.get(key, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+        return hash(key, 0, key.length);
+    }
+
+    /** A 32-bit hash of {@code a[off, off+n)}: 8 bytes a step, then a 64-bit finalizer. */
+    static int hash(byte[] a, int off, int n) {
+        long h = 0x9E3779B97F4A7C15L ^ n;
+        int i = off;
+        int end = off + n;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft(h ^ ((long) LONGS.get(a, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
         }
-        if (i + 4 <= n) {
-            h = Long.rotateLeft(h ^ (((int) INTS.get(key, i) & 0xFFFFFFFFL) * 0x165667B19E3779F9L), 23) * 0xC2B2AE3D27D4EB4FL;
+        if (i + 4 <= end) {
+            h = Long.rotateLeft(h ^ (((int) INTS.get(a, i) & 0xFFFFFFFFL) * 0x165667B19E3779F9L), 23) * 0xC2B2AE3D27D4EB4FL;
             i += 4;
         }
-        for (; i < n; i++) {
-            h = Long.rotateLeft(h ^ ((key[i] & 0xFFL) * 0x27D4EB2F165667C5L), 11) * 0x9E3779B97F4A7C15L;
+        for (; i < end; i++) {
+            h = Long.rotateLeft(h ^ ((a[i] & 0xFFL) * 0x27D4EB2F165667C5L), 11) * 0x9E3779B97F4A7C15L;
         }
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
@@ -76,7 +80,7 @@ final class HashIndex implements Index {
         while (true) {
             byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
             if (c == null) return null;
-            if (c != TOMBSTONE && t.hashes[i] == h && Cells.keyEquals(c, key)) return c;
+            if (c != TOMBSTONE && Cells.keyEquals(c, key)) return c;
             i = (i + 1) & t.mask;
         }
     }
@@ -90,7 +94,7 @@ final class HashIndex implements Index {
             if (c == null) return -(firstFree >= 0 ? firstFree : i) - 1;
             if (c == TOMBSTONE) {
                 if (firstFree < 0) firstFree = i;
-            } else if (t.hashes[i] == h && Cells.keyEquals(c, key)) {
+            } else if (Cells.keyEquals(c, key)) {
                 return i;
             }
             i = (i + 1) & t.mask;
@@ -118,7 +122,6 @@ final class HashIndex implements Index {
         }
         int slot = -i - 1;
         boolean reused = t.cells[slot] == TOMBSTONE;
-        t.hashes[slot] = h;
         SLOTS.setRelease(t.cells, slot, cell);
         if (!reused) used++;
         size = size + 1;
@@ -145,11 +148,9 @@ final class HashIndex implements Index {
         for (int j = 0; j <= old.mask; j++) {
             byte[] c = old.cells[j];
             if (c == null || c == TOMBSTONE) continue;
-            int h = old.hashes[j];
-            int i = h & t.mask;
+            int i = hash(c, Cells.keyOffset(c), Cells.keyLength(c)) & t.mask;
             while (t.cells[i] != null) i = (i + 1) & t.mask;
             t.cells[i] = c;
-            t.hashes[i] = h;
         }
         used = size;
         table = t; // volatile publish: readers see the filled table

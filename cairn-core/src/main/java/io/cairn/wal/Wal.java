@@ -7,6 +7,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +54,13 @@ public final class Wal implements Closeable {
     public record Config(FsyncPolicy policy, long segmentSize, boolean preallocate) {
     }
 
-    private static final int WRITE_BUFFER = 1 << 20;
     private static final int LATENCY_SAMPLES = 1024;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
     private final FileLayer files;
     private final Config config;
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
 
     // writer state: guarded by the caller's write lock
@@ -86,7 +89,8 @@ public final class Wal implements Closeable {
     private final Thread syncThread;
     private volatile boolean closed;
 
-    private record Segment(long number, Path path, FileChannel channel, long capacity) {
+    /** A segment; the active one is open and mapped, older ones are neither. */
+    private record Segment(long number, Path path, FileChannel channel, MappedByteBuffer map, long capacity) {
     }
 
     private record Pending(long seq, CompletableFuture<Object> future, Object value) implements Comparable<Pending> {
@@ -143,13 +147,18 @@ public final class Wal implements Closeable {
         } else {
             for (int i = 0; i < segs.size() - 1; i++) {
                 WalScanner.SegmentInfo s = segs.get(i);
-                older.add(new Segment(s.number(), s.path(), null, s.fileSize()));
+                older.add(new Segment(s.number(), s.path(), null, null, s.fileSize()));
                 olderBytes += s.usedBytes();
             }
             WalScanner.SegmentInfo last = segs.get(segs.size() - 1);
             FileChannel ch = files.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             long capacity = Math.max(last.fileSize(), config.preallocate() ? 0 : config.segmentSize());
-            active = new Segment(last.number(), last.path(), ch, capacity);
+            try {
+                active = new Segment(last.number(), last.path(), ch, map(ch, capacity), capacity);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
             position = last.usedBytes();
         }
         preparedNumber = active.number() + 1;
@@ -160,81 +169,48 @@ public final class Wal implements Closeable {
     // ------------------------------------------------------------------ appending
 
     /**
-     * Appends one record holding {@code payload} and writes it to the operating system. Single-threaded: the caller
-     * holds the store's write lock.
+     * Appends one record and hands it to the operating system (it is in the page cache when this returns, so a
+     * process crash cannot lose it). Single-threaded: the caller holds the store's write lock.
      *
+     * @param frame bytes 16..16+payloadLength hold the payload; bytes 0..15 are overwritten with the record header
+     * @param payloadLength the payload's length, at least 1
      * @return the record's sequence number
      * @throws CairnException DISK_FULL or IO_ERROR if nothing was appended; READ_ONLY after a failed fsync
      */
-    public long append(ByteBuffer payload) {
+    public long append(byte[] frame, int payloadLength) {
         ensureWritable();
-        int len = payload.remaining();
-        if (len == 0) throw new IllegalArgumentException("empty log record");
-        long frame = WalRecordDescriptor.frameLength(len);
-        if (position + frame > active.capacity()) {
-            roll(frame);
+        if (payloadLength <= 0) throw new IllegalArgumentException("empty log record");
+        long frameLength = WalRecordDescriptor.frameLength(payloadLength);
+        if (position + frameLength > active.capacity()) {
+            roll(frameLength);
         }
         long seq = lastSeq + 1;
-        long at = position;
+        INT.set(frame, WalRecordDescriptor.LENGTH_OFFSET, payloadLength);
+        LONG.set(frame, WalRecordDescriptor.SEQUENCE_OFFSET, seq);
+        crc.reset();
+        crc.update(frame, 0, 4);
+        crc.update(frame, WalRecordDescriptor.SEQUENCE_OFFSET, 8 + payloadLength);
+        INT.set(frame, WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.mask((int) crc.getValue()));
         try {
-            writeFrame(payload, len, seq, frame, at);
-        } catch (IOException e) {
-            try {
-                WalScanner.zeroFill(active.channel(), at, at + frame);
-            } catch (IOException ignored) {
-                // the next append overwrites the same place; recovery treats leftovers as a torn tail
-            }
-            throw failure("write to", active.path(), e);
+            // The segment is zero beyond the last record, so the padding is already in place.
+            active.map().put((int) position, frame, 0, WalRecordDescriptor.HEADER_LENGTH + payloadLength);
+        } catch (InternalError e) {
+            // a fault in the mapping (on file systems that allocate on write: a full disk); nothing counts as appended
+            throw new CairnException(CairnException.Code.IO_ERROR, "could not write to " + active.path() + " at offset "
+                    + position + ": " + e.getMessage(), e);
         }
-        position = at + frame;
+        position += frameLength;
         lastSeq = seq;
         appends++;
         writtenSeq = seq;
         return seq;
     }
 
-    private void writeFrame(ByteBuffer payload, int len, long seq, long frame, long at) throws IOException {
-        FileChannel ch = active.channel();
-        ByteBuffer b = writeBuffer;
-        b.clear();
-        b.putInt(len).putInt(0).putLong(seq);
-        if (frame <= WRITE_BUFFER) {
-            b.put(payload);
-            int pad = (int) (frame - WalRecordDescriptor.HEADER_LENGTH - len);
-            for (int i = 0; i < pad; i++) b.put((byte) 0);
-            b.flip();
-            b.putInt(WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.crc(b, 0, len));
-            writeFully(ch, b, at);
-            return;
+    private static MappedByteBuffer map(FileChannel ch, long capacity) throws IOException {
+        if (capacity > Integer.MAX_VALUE) {
+            throw new IOException("a segment of " + capacity + " bytes is larger than one mapping can be");
         }
-        // Large record: checksum first, then stream it out through the direct buffer in 1 MiB pieces.
-        crc.reset();
-        ByteBuffer h = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        h.flip();
-        crc.update(h.duplicate().limit(4));
-        crc.update(h.duplicate().position(WalRecordDescriptor.SEQUENCE_OFFSET));
-        crc.update(payload.duplicate());
-        b.putInt(WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.mask((int) crc.getValue()));
-        b.flip();
-        long pos = at;
-        pos += writeFully(ch, b, pos);
-        ByteBuffer src = payload.duplicate();
-        while (src.hasRemaining()) {
-            b.clear();
-            int n = Math.min(b.capacity(), src.remaining());
-            ByteBuffer piece = src.duplicate();
-            piece.limit(piece.position() + n);
-            b.put(piece).flip();
-            src.position(src.position() + n);
-            pos += writeFully(ch, b, pos);
-        }
-        int pad = (int) (at + frame - pos);
-        if (pad > 0) {
-            b.clear();
-            for (int i = 0; i < pad; i++) b.put((byte) 0);
-            b.flip();
-            writeFully(ch, b, pos);
-        }
+        return ch.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
     }
 
     private static int writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
@@ -301,9 +277,11 @@ public final class Wal implements Closeable {
     private void activate(long number, Path prepared, long capacity) throws IOException {
         Path path = dir.resolve(SegmentDescriptor.fileName(number));
         FileChannel ch = files.open(prepared, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        MappedByteBuffer map;
         try {
             writeFully(ch, SegmentDescriptor.header(number, lastSeq + 1, System.currentTimeMillis()), 0);
             ch.force(false);
+            map = map(ch, capacity);
             files.move(prepared, path);
             files.syncDirectory(dir);
         } catch (IOException e) {
@@ -311,11 +289,12 @@ public final class Wal implements Closeable {
             throw e;
         }
         if (active != null) {
+            Unmapper.unmap(active.map());
             active.channel().close();
-            older.add(new Segment(active.number(), active.path(), null, active.capacity()));
+            older.add(new Segment(active.number(), active.path(), null, null, active.capacity()));
             olderBytes += position;
         }
-        active = new Segment(number, path, ch, capacity);
+        active = new Segment(number, path, ch, map, capacity);
         position = SegmentDescriptor.HEADER_LENGTH;
     }
 
@@ -582,6 +561,7 @@ public final class Wal implements Closeable {
         try {
             while (syncing) synced.awaitUninterruptibly();
             try {
+                Unmapper.unmap(active.map());
                 active.channel().close();
             } catch (IOException e) {
                 if (err == null) err = e;
@@ -600,6 +580,7 @@ public final class Wal implements Closeable {
         preallocator.shutdownNow();
         if (active != null) {
             try {
+                Unmapper.unmap(active.map());
                 active.channel().close();
             } catch (IOException ignored) {
                 // already failing
