@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -437,27 +436,27 @@ final class Engine {
         return c == null ? null : Cells.value(c);
     }
 
-    Map<byte[], byte[]> getAll(KeyspaceState ks, List<byte[]> keys) {
+    List<byte[]> getAll(KeyspaceState ks, List<byte[]> keys) {
         Objects.requireNonNull(keys, "keys");
         checkOpen();
-        Map<byte[], byte[]> out = new LinkedHashMap<>();
+        byte[][] cells = new byte[keys.size()][];
         for (int attempt = 0; ; attempt++) {
-            out.clear();
-            long stamp = attempt < 3 ? batchLock.tryOptimisticRead() : batchLock.readLock();
+            boolean locked = attempt >= 3;
+            long stamp = locked ? batchLock.readLock() : batchLock.tryOptimisticRead();
             try {
                 Index index = ks.index();
-                long now = clock.millis();
-                for (byte[] k : keys) {
-                    byte[] c = index.get(Objects.requireNonNull(k, "key"));
-                    if (c != null && Cells.live(c, now)) out.put(k, c);
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = index.get(Objects.requireNonNull(keys.get(i), "key"));
                 }
-                if (attempt >= 3 || batchLock.validate(stamp)) break;
             } finally {
-                if (attempt >= 3) batchLock.unlockRead(stamp);
+                if (locked) batchLock.unlockRead(stamp);
             }
+            if (locked || batchLock.validate(stamp)) break;
         }
         if (ks.dropped) throw dropped(ks);
-        out.replaceAll((k, c) -> Cells.value(c));
+        long now = clock.millis();
+        List<byte[]> out = new ArrayList<>(cells.length);
+        for (byte[] c : cells) out.add(c != null && Cells.live(c, now) ? Cells.value(c) : null);
         return out;
     }
 

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -76,10 +75,10 @@ public final class Keyspace {
     }
 
     /**
-     * The values of several keys read at one instant: no batch is ever seen half applied across them. The map is in
-     * the order of {@code keys} and holds only the keys present.
+     * The values of several keys read at one instant: no batch is ever seen half applied across them. The list has one
+     * element per key, in the same order, {@code null} where the key is absent (Redis's MGET).
      */
-    public Map<byte[], byte[]> getAll(List<byte[]> keys) {
+    public List<byte[]> getAll(List<byte[]> keys) {
         return engine.getAll(state, keys);
     }
 

@@ -120,7 +120,10 @@ public final class Wal implements Closeable {
      */
     public static Opened open(Path dir, Path salvageDir, FileLayer files, Config config, boolean salvage,
                               WalScanner.Visitor visitor) throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            files.syncDirectory(dir.getParent());
+        }
         WalScanner.Result result = WalScanner.scan(dir, salvageDir, files, salvage, visitor);
         Wal wal = new Wal(dir, files, config);
         try {
