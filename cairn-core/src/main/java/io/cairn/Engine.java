@@ -425,7 +425,7 @@ final class Engine {
                 batchLock.unlockRead(stamp);
             }
         }
-        return c != null && Cells.live(c, clock.millis()) ? c : null;
+        return live(c) ? c : null;
     }
 
     byte[] get(KeyspaceState ks, byte[] key) {
@@ -483,7 +483,12 @@ final class Engine {
     }
 
     private byte[] liveValue(byte[] prevCell) {
-        return prevCell != null && Cells.live(prevCell, clock.millis()) ? Cells.value(prevCell) : null;
+        return live(prevCell) ? Cells.value(prevCell) : null;
+    }
+
+    /** Whether a cell is present and not expired; reads the clock only for cells that can expire. */
+    private boolean live(byte[] c) {
+        return c != null && (!Cells.hasExpiry(c) || Cells.expireAt(c) > clock.millis());
     }
 
     // ================================================================== writes
@@ -505,7 +510,7 @@ final class Engine {
         checkValue(value);
         return run(ks, () -> {
             byte[] c = ks.index().get(key);
-            if (c != null && Cells.live(c, clock.millis())) return Cells.value(c);
+            if (live(c)) return Cells.value(c);
             log(new Mutation.Put(ks.id, key, value, 0));
             return null;
         });
@@ -516,7 +521,7 @@ final class Engine {
         if (newValue != null) checkValue(newValue);
         return () -> {
             byte[] c = ks.index().get(key);
-            if (c != null && !Cells.live(c, clock.millis())) c = null;
+            if (!live(c)) c = null;
             boolean match = expected == null ? c == null : c != null && Cells.valueEquals(c, expected);
             if (!match) return false;
             if (newValue != null) log(new Mutation.Put(ks.id, key, newValue, 0));
@@ -537,7 +542,7 @@ final class Engine {
         Objects.requireNonNull(key, "key");
         return () -> {
             byte[] c = ks.index().get(key);
-            if (c == null || !Cells.live(c, clock.millis())) return null;
+            if (!live(c)) return null;
             return Cells.value(log(new Mutation.Delete(ks.id, key)));
         };
     }
@@ -565,7 +570,7 @@ final class Engine {
         Objects.requireNonNull(key, "key");
         return run(ks, () -> {
             byte[] c = ks.index().get(key);
-            if (c == null || !Cells.live(c, clock.millis()) || Cells.expireAt(c) == 0) return false;
+            if (!live(c) || Cells.expireAt(c) == 0) return false;
             log(new Mutation.Expire(ks.id, key, 0));
             return true;
         });
@@ -575,7 +580,7 @@ final class Engine {
         checkKey(key);
         return () -> {
             byte[] c = ks.index().get(key);
-            if (c != null && !Cells.live(c, clock.millis())) c = null;
+            if (!live(c)) c = null;
             long current = c == null ? 0 : Values.toLong(Cells.value(c));
             long next;
             try {

@@ -55,6 +55,11 @@ public final class Cells {
         return v;
     }
 
+    /** Whether the cell carries an expiry. */
+    public static boolean hasExpiry(byte[] c) {
+        return (c[0] & HAS_EXPIRY) != 0;
+    }
+
     /** Whether the cell is live at {@code now} (not expired). */
     public static boolean live(byte[] c, long now) {
         return (c[0] & HAS_EXPIRY) == 0 || expireAt(c) > now;
