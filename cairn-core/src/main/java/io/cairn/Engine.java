@@ -28,8 +28,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
@@ -62,8 +64,17 @@ final class Engine {
     private int nextKeyspaceId;
     private Wal wal;
     private RecoveryInfo recovery;
+    /**
+     * The data directories open in this JVM, by real path. The OS lock on {@code LOCK} is a POSIX record lock, which
+     * belongs to the process and is dropped when the process closes <em>any</em> descriptor of the file; so a second
+     * open in this process must be refused before it touches {@code LOCK} at all, or closing its channel would release
+     * the first open's lock and let another process open the store at the same time.
+     */
+    private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
     private FileChannel lockChannel;
     private FileLock lock;
+    private Path openKey;
     private ByteBuffer encodeBuffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
     private long opSeq;
     private Thread expirer;
@@ -128,6 +139,12 @@ final class Engine {
     }
 
     private void acquireLock() throws IOException {
+        Path key = dir.toRealPath();
+        if (!OPEN_IN_THIS_JVM.add(key)) {
+            throw new CairnException(CairnException.Code.LOCKED, "the store in " + dir
+                    + " is already open in this process; close it first or share the open instance");
+        }
+        openKey = key;
         Path lockFile = dir.resolve("LOCK");
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -163,6 +180,10 @@ final class Engine {
         }
         lock = null;
         lockChannel = null;
+        if (openKey != null) {
+            OPEN_IN_THIS_JVM.remove(openKey);
+            openKey = null;
+        }
     }
 
     // ================================================================== the one mutation path

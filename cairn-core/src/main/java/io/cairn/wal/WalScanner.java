@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -176,9 +177,8 @@ public final class WalScanner {
         Files.createDirectories(salvageDir);
         String kind = follows == null ? "torn" : "damaged";
         if (lastNonZero >= offset) {
-            Path aside = salvageDir.resolve(path.getFileName() + "." + offset + "." + kind);
-            try (FileChannel out = files.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Path aside = unusedSalvageName(path.getFileName() + "." + offset + "." + kind);
+            try (FileChannel out = files.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer part = b.duplicate();
                 part.limit(lastNonZero + 1).position(offset);
                 while (part.hasRemaining()) out.write(part);
@@ -192,7 +192,7 @@ public final class WalScanner {
             Path later = segs.get(j);
             long size = Files.size(later);
             if (follows != null || !allZero(readAll(later), 0, (int) size)) {
-                Path aside = salvageDir.resolve(later.getFileName() + "." + kind);
+                Path aside = unusedSalvageName(later.getFileName() + "." + kind);
                 files.move(later, aside);
                 truncated += size;
                 salvagedTo = salvagedTo == null ? aside : salvagedTo;
@@ -216,6 +216,18 @@ public final class WalScanner {
         files.syncDirectory(walDir);
         kept.add(new SegmentInfo(SegmentDescriptor.parseNumber(path), path,
                 b.getLong(SegmentDescriptor.FIRST_SEQUENCE_OFFSET), offset, end));
+    }
+
+    /**
+     * {@code name} in {@code salvage/}, or {@code name.1}, {@code name.2}, ... if an earlier recovery already put a file
+     * there: what salvage keeps is never overwritten, even when a later log is damaged at the same segment and offset.
+     */
+    private Path unusedSalvageName(String name) {
+        Path p = salvageDir.resolve(name);
+        for (int n = 1; Files.exists(p, LinkOption.NOFOLLOW_LINKS); n++) {
+            p = salvageDir.resolve(name + "." + n);
+        }
+        return p;
     }
 
     /** Where the first valid frame after {@code offset} is, as "file offset N", or null if there is none. */
