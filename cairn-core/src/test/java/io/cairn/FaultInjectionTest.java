@@ -333,6 +333,38 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aFailedFsyncWhenTheLogMovesToANewSegmentFailsThatCallAsReadOnly() {
+        // Under NEVER the only fsync is the one that seals a full segment before the next one starts.
+        FaultyFileLayer layer = new FaultyFileLayer();
+        CairnOptions options = CairnOptions.builder().segmentSize(SEGMENT).fsyncPolicy(FsyncPolicy.NEVER).build();
+        Map<String, String> acked = new LinkedHashMap<>();
+        try (Cairn db = Cairn.open(dir, options, layer)) {
+            // only this thread's fsyncs: the background preparation of segments is left alone
+            layer.failForce(FaultyFileLayer.Target.thread(Thread.currentThread()));
+            CairnException failed = null;
+            for (int i = 0; i < 1000 && failed == null; i++) {
+                String key = "k" + i;
+                String value = value(key, 100);
+                try {
+                    db.put(key, value);
+                    acked.put(key, value);
+                } catch (CairnException e) {
+                    failed = e;
+                }
+            }
+            assertThat(failed).as("a write that needed a new segment").isNotNull();
+            assertThat(failed.code()).isEqualTo(CairnException.Code.READ_ONLY);
+            assertThat(failed.getMessage()).contains("fsync");
+            layer.clearForceFaults();
+            assertThatThrownBy(() -> db.put("later", "x"))
+                    .isInstanceOfSatisfying(CairnException.class,
+                            x -> assertThat(x.code()).isEqualTo(CairnException.Code.READ_ONLY));
+            assertExactly(db, acked); // reads still work, and the failed write was not applied
+        }
+        assertRecoversExactly(options, acked);
+    }
+
+    @Test
     void theFaultyLayerItselfPassesDataThrough() throws Exception {
         // guards the harness: with no fault armed, the layer must behave exactly like the real file system
         FaultyFileLayer layer = new FaultyFileLayer();

@@ -125,6 +125,7 @@ public final class Wal implements Closeable {
             files.syncDirectory(dir.getParent());
         }
         WalScanner.Result result = WalScanner.scan(dir, salvageDir, files, salvage, visitor);
+        WalScanner.deletePreallocated(dir, files); // only once the log is known good: a refused open changes nothing
         Wal wal = new Wal(dir, files, config);
         try {
             wal.start(result);
@@ -198,7 +199,13 @@ public final class Wal implements Closeable {
             // The segment is zero beyond the last record, so the padding is already in place.
             active.map().put((int) position, frame, 0, WalRecordDescriptor.HEADER_LENGTH + payloadLength);
         } catch (InternalError e) {
-            // a fault in the mapping (on file systems that allocate on write: a full disk); nothing counts as appended
+            // A fault in the mapping (on file systems that allocate on write: a full disk). Nothing counts as appended;
+            // zero what may have landed so a later roll cannot turn a half record into mid-log damage.
+            try {
+                WalScanner.zeroFill(active.channel(), position, position + frameLength);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new CairnException(CairnException.Code.IO_ERROR, "could not write to " + active.path() + " at offset "
                     + position + ": " + e.getMessage(), e);
         }
@@ -235,6 +242,7 @@ public final class Wal implements Closeable {
     private void roll(long frame) {
         long number = active.number() + 1;
         long capacity = Math.max(config.segmentSize(), SegmentDescriptor.HEADER_LENGTH + frame);
+        boolean rollFailed = false;
         Path path = null;
         if (prepared != null && preparedNumber == number && capacity == config.segmentSize()) {
             try {
@@ -258,8 +266,11 @@ public final class Wal implements Closeable {
             try {
                 active.channel().force(false);
             } catch (IOException e) {
-                failure = e;
-                throw failure("fsync", active.path(), e);
+                failure = new IOException("fsync of " + active.path() + " failed: " + e.getMessage(), e);
+                rollFailed = true;
+            }
+            if (rollFailed) {
+                throw readOnly(failure);
             }
             durableSeq = writtenSeq;
             try {
@@ -270,8 +281,8 @@ public final class Wal implements Closeable {
         } finally {
             synced.signalAll();
             syncLock.unlock();
+            completePending(); // durable ones complete; after a failed fsync the rest fail
         }
-        completePending();
         preparedNumber = number + 1;
         prepareAhead();
     }
@@ -463,7 +474,9 @@ public final class Wal implements Closeable {
                 syncLock.unlock();
             }
             try {
-                if (work && failure == null) {
+                if (work && failure != null) {
+                    completePending(); // fails them with the recorded failure
+                } else if (work) {
                     syncTo(writtenSeq);
                 } else if (interval && System.nanoTime() - next >= 0) {
                     next = System.nanoTime() + periodNanos;

@@ -72,77 +72,86 @@ public final class WalScanner {
                 s.salvagedTo, List.copyOf(s.kept));
     }
 
-    /** The segment files in number order; leftover preallocated files are removed. */
-    static List<Path> segmentFiles(Path walDir, FileLayer files) throws IOException {
+    /** The segment files in number order. */
+    static List<Path> segmentFiles(Path walDir) throws IOException {
         List<Path> segs = new ArrayList<>();
         try (Stream<Path> list = Files.list(walDir)) {
             for (Path p : (Iterable<Path>) list::iterator) {
-                if (p.getFileName().toString().endsWith(SegmentDescriptor.PREALLOC_SUFFIX)) {
-                    files.delete(p);
-                } else if (SegmentDescriptor.parseNumber(p) > 0) {
-                    segs.add(p);
-                }
+                if (SegmentDescriptor.parseNumber(p) > 0) segs.add(p);
             }
         }
         segs.sort((a, b) -> Long.compare(SegmentDescriptor.parseNumber(a), SegmentDescriptor.parseNumber(b)));
         return segs;
     }
 
+    /** Removes segments that were being prepared when the store last stopped; they never held a record. */
+    static void deletePreallocated(Path walDir, FileLayer files) throws IOException {
+        try (Stream<Path> list = Files.list(walDir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                if (p.getFileName().toString().endsWith(SegmentDescriptor.PREALLOC_SUFFIX)) files.delete(p);
+            }
+        }
+    }
+
     private void run(Visitor visitor) throws IOException {
-        List<Path> segs = segmentFiles(walDir, files);
+        List<Path> segs = segmentFiles(walDir);
         for (int i = 0; i < segs.size(); i++) {
             Path path = segs.get(i);
             ByteBuffer b = readAll(path);
-            scanned++;
-            String[] why = new String[1];
-            SegmentDescriptor.Header h = SegmentDescriptor.read(b, why);
-            if (h == null) {
-                if (allZero(b, 0, b.limit()) && i == segs.size() - 1) {
-                    // created but its header never reached the disk: nothing was ever acknowledged from it
-                    files.delete(path);
-                    files.syncDirectory(walDir);
-                    return;
-                }
-                stopAt(segs, i, b, 0, why[0]);
-                return;
-            }
-            long number = SegmentDescriptor.parseNumber(path);
-            if (h.segmentNumber() != number) {
-                stopAt(segs, i, b, 0, "header names segment " + h.segmentNumber() + " but the file is segment " + number);
-                return;
-            }
-            if (lastSeq != 0 && h.firstSequence() != lastSeq + 1) {
-                stopAt(segs, i, b, 0, "segment starts at sequence " + h.firstSequence() + " but the log before it ended at "
-                        + lastSeq);
-                return;
-            }
-            if (lastSeq == 0) lastSeq = h.firstSequence() - 1;
-            int p = SegmentDescriptor.HEADER_LENGTH;
-            int end = b.limit();
-            while (true) {
-                if (p + WalRecordDescriptor.HEADER_LENGTH > end || b.getInt(p) == 0) {
-                    if (allZero(b, p, end)) {
-                        break; // the unused, zeroed tail of the segment
+            try {
+                scanned++;
+                String[] why = new String[1];
+                SegmentDescriptor.Header h = SegmentDescriptor.read(b, why);
+                if (h == null) {
+                    if (allZero(b, 0, b.limit()) && i == segs.size() - 1) {
+                        // created but its header never reached the disk: nothing was ever acknowledged from it
+                        files.delete(path);
+                        files.syncDirectory(walDir);
+                        return;
                     }
-                }
-                int len = WalRecordDescriptor.validFrameAt(b, p);
-                if (len < 0) {
-                    stopAt(segs, i, b, p, describe(b, p));
+                    stopAt(segs, i, b, 0, why[0]);
                     return;
                 }
-                long seq = b.getLong(p + WalRecordDescriptor.SEQUENCE_OFFSET);
-                if (seq != lastSeq + 1) {
-                    stopAt(segs, i, b, p, "record has sequence " + seq + ", expected " + (lastSeq + 1));
+                long number = SegmentDescriptor.parseNumber(path);
+                if (h.segmentNumber() != number) {
+                    stopAt(segs, i, b, 0, "header names segment " + h.segmentNumber() + " but the file is segment " + number);
                     return;
                 }
-                ByteBuffer payload = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                payload.limit(p + WalRecordDescriptor.HEADER_LENGTH + len).position(p + WalRecordDescriptor.HEADER_LENGTH);
-                visitor.record(seq, payload.slice().order(ByteOrder.LITTLE_ENDIAN));
-                records++;
-                lastSeq = seq;
-                p += (int) WalRecordDescriptor.frameLength(len);
+                if (lastSeq != 0 && h.firstSequence() != lastSeq + 1) {
+                    stopAt(segs, i, b, 0, "segment starts at sequence " + h.firstSequence() + " but the log before it ended at "
+                            + lastSeq);
+                    return;
+                }
+                if (lastSeq == 0) lastSeq = h.firstSequence() - 1;
+                int p = SegmentDescriptor.HEADER_LENGTH;
+                int end = b.limit();
+                while (true) {
+                    if (p + WalRecordDescriptor.HEADER_LENGTH > end || b.getInt(p) == 0) {
+                        if (allZero(b, p, end)) {
+                            break; // the unused, zeroed tail of the segment
+                        }
+                    }
+                    int len = WalRecordDescriptor.validFrameAt(b, p);
+                    if (len < 0) {
+                        stopAt(segs, i, b, p, describe(b, p));
+                        return;
+                    }
+                    long seq = b.getLong(p + WalRecordDescriptor.SEQUENCE_OFFSET);
+                    if (seq != lastSeq + 1) {
+                        stopAt(segs, i, b, p, "record has sequence " + seq + ", expected " + (lastSeq + 1));
+                        return;
+                    }
+                    ByteBuffer payload = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                    payload.limit(p + WalRecordDescriptor.HEADER_LENGTH + len).position(p + WalRecordDescriptor.HEADER_LENGTH);
+                    visitor.record(seq, payload.slice().order(ByteOrder.LITTLE_ENDIAN));
+                    records++;
+                    lastSeq = seq;
+                    p += (int) WalRecordDescriptor.frameLength(len);
+                }
+                kept.add(new SegmentInfo(number, path, h.firstSequence(), p, end));
+            } finally {
+                release(b); // the visitor has copied what it needed
             }
-            kept.add(new SegmentInfo(number, path, h.firstSequence(), p, end));
         }
     }
 
@@ -191,7 +200,14 @@ public final class WalScanner {
         for (int j = i + 1; j < segs.size(); j++) {
             Path later = segs.get(j);
             long size = Files.size(later);
-            if (follows != null || !allZero(readAll(later), 0, (int) size)) {
+            boolean empty;
+            ByteBuffer laterBytes = readAll(later);
+            try {
+                empty = allZero(laterBytes, 0, laterBytes.limit());
+            } finally {
+                release(laterBytes);
+            }
+            if (follows != null || !empty) {
                 Path aside = unusedSalvageName(later.getFileName() + "." + kind);
                 files.move(later, aside);
                 truncated += size;
@@ -241,18 +257,26 @@ public final class WalScanner {
         String[] why = new String[1];
         for (int j = i + 1; j < segs.size(); j++) {
             ByteBuffer later = readAll(segs.get(j));
-            if (SegmentDescriptor.read(later, why) != null) {
-                return segs.get(j) + " offset 0 (a valid segment header)";
-            }
-            for (int q = 0; q + WalRecordDescriptor.HEADER_LENGTH <= later.limit(); q += WalRecordDescriptor.ALIGNMENT) {
-                if (later.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(later, q) >= 0) {
-                    return segs.get(j) + " offset " + q;
+            try {
+                if (SegmentDescriptor.read(later, why) != null) {
+                    return segs.get(j) + " offset 0 (a valid segment header)";
                 }
+                for (int q = 0; q + WalRecordDescriptor.HEADER_LENGTH <= later.limit(); q += WalRecordDescriptor.ALIGNMENT) {
+                    if (later.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(later, q) >= 0) {
+                        return segs.get(j) + " offset " + q;
+                    }
+                }
+            } finally {
+                release(later);
             }
         }
         return null;
     }
 
+    /**
+     * The whole segment, mapped read-only rather than read into the heap, so recovery of 64 MiB (or larger) segments
+     * needs no heap of that size. Unmapped by {@link #release} once the segment is done with.
+     */
     private ByteBuffer readAll(Path path) throws IOException {
         try (FileChannel ch = files.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -260,13 +284,13 @@ public final class WalScanner {
                 throw new CairnException(CairnException.Code.CORRUPTED, "log segment " + path + " is " + size
                         + " bytes, larger than any segment Cairn writes");
             }
-            ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-            while (b.hasRemaining()) {
-                if (ch.read(b, b.position()) < 0) break;
-            }
-            b.flip();
-            return b;
+            if (size == 0) return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
         }
+    }
+
+    private static void release(ByteBuffer b) {
+        if (b instanceof java.nio.MappedByteBuffer m) Unmapper.unmap(m);
     }
 
     static boolean allZero(ByteBuffer b, int from, int to) {
