@@ -24,6 +24,10 @@ public final class WriteBatch {
 
     final List<Op> ops = new ArrayList<>();
 
+    /** An empty batch. */
+    public WriteBatch() {
+    }
+
     public WriteBatch put(byte[] key, byte[] value) {
         return put(null, key, value);
     }
