@@ -963,6 +963,8 @@ final class Engine {
     int reclaimExpired() {
         int total = 0;
         for (KeyspaceState ks : byName.values()) {
+            KeyspaceState.Expiry earliest = ks.earliestExpiry();
+            if (earliest == null || earliest.at() > clock.millis()) continue; // nothing due: no lock taken
             while (!closed) {
                 int n = 0;
                 writeLock.lock();
@@ -971,7 +973,7 @@ final class Engine {
                     long now = clock.millis();
                     Index index = ks.index();
                     while (n < EXPIRE_CHUNK) {
-                        KeyspaceState.Expiry first = ks.expiries.isEmpty() ? null : ks.expiries.first();
+                        KeyspaceState.Expiry first = ks.earliestExpiry();
                         if (first == null || first.at() > now) break;
                         ks.expiries.remove(first);
                         byte[] c = index.get(first.key());

@@ -42,6 +42,12 @@ final class KeyspaceState {
         this.index = index;
     }
 
+    /** The key that expires first, or null. */
+    Expiry earliestExpiry() {
+        java.util.Iterator<Expiry> it = expiries.iterator();
+        return it.hasNext() ? it.next() : null;
+    }
+
     /** Keys that have expired at {@code now} but are still held. */
     int expiredAt(long now) {
         if (expiries.isEmpty()) return 0;
