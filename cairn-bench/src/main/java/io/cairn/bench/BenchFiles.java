@@ -26,6 +26,15 @@ final class BenchFiles {
         }
     }
 
+    /** The 1-minute load average, to tell in the output when something else was using the CPUs. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
     static void delete(Path dir) {
         if (dir == null || !Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {

@@ -20,7 +20,14 @@ final class CairnKv implements KvStore {
 
     CairnKv(Path dir, Durability durability, boolean ordered) {
         FsyncPolicy policy = durability == Durability.FSYNC_PER_WRITE ? FsyncPolicy.ALWAYS : FsyncPolicy.NEVER;
-        this.db = Cairn.open(dir, CairnOptions.builder().fsyncPolicy(policy).build());
+        CairnOptions.Builder options = CairnOptions.builder().fsyncPolicy(policy);
+        // Diagnostic knobs, unset by default (Cairn's defaults are what the results show):
+        // -Dcairn.bench.segmentSize=1073741824 and -Dcairn.bench.preallocate=false show what segment rolls cost.
+        String segmentSize = System.getProperty("cairn.bench.segmentSize");
+        if (segmentSize != null) options.segmentSize(Long.parseLong(segmentSize));
+        String preallocate = System.getProperty("cairn.bench.preallocate");
+        if (preallocate != null) options.preallocate(Boolean.parseBoolean(preallocate));
+        this.db = Cairn.open(dir, options.build());
         this.ordered = ordered;
         this.ks = ordered ? db.createKeyspace("bench", IndexKind.ORDERED) : db.defaultKeyspace();
     }
@@ -65,12 +72,18 @@ final class CairnKv implements KvStore {
     }
 
     @Override
+    public String diagnostics() {
+        return db.stats().toString();
+    }
+
+    @Override
     public void close() {
         db.close();
     }
 
     @Override
     public String toString() {
-        return "Cairn[" + db.options().fsyncPolicy() + ", " + (ordered ? "ORDERED" : "HASH") + "]";
+        return "Cairn[" + db.options().fsyncPolicy() + ", " + (ordered ? "ORDERED" : "HASH") + ", segments of "
+                + (db.options().segmentSize() >> 20) + " MiB" + (db.options().preallocate() ? "" : ", not preallocated") + "]";
     }
 }

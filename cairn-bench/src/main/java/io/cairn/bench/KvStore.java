@@ -51,6 +51,11 @@ interface KvStore extends AutoCloseable {
     /** Reads up to {@code n} entries in key order from {@code from} (inclusive); returns how many it read. */
     int scan(byte[] from, int n, Blackhole bh);
 
+    /** Engine statistics worth printing after a trial (empty if the engine has none cheap to get). */
+    default String diagnostics() {
+        return "";
+    }
+
     @Override
     void close();
 

@@ -55,12 +55,15 @@ public class ScanBenchmark {
         store.load(keyArray);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         KvStore.verify(store, keyArray, true, bh);
-        System.out.println("# loaded " + keys + " entries into " + store + " in " + ms + " ms");
+        System.out.println("# loaded " + keys + " entries into " + store + " in " + ms + " ms (load average "
+                + BenchFiles.loadAverage() + ")");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        System.out.println("# load average at the end of the trial: " + BenchFiles.loadAverage());
         try {
+            if (store != null && !store.diagnostics().isEmpty()) System.out.println("# " + store.diagnostics());
             if (store != null) store.close();
         } finally {
             BenchFiles.delete(dir);
