@@ -409,10 +409,6 @@ final class Engine {
         }
     }
 
-    long clockMillis() {
-        return clock.millis();
-    }
-
     long expiryFromTtl(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) {
@@ -426,10 +422,35 @@ final class Engine {
     }
 
     long expiryFromInstant(Instant at) {
-        Objects.requireNonNull(at, "expiresAt");
-        long ms = at.toEpochMilli();
+        long ms = epochMillis(at, "expiresAt");
         if (ms <= 0) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "expiry must be after 1970, was " + at);
         return ms;
+    }
+
+    /**
+     * The expiry for {@link Keyspace#expire}: {@code ttl} from now, or now itself for a zero or negative ttl (which
+     * deletes the key). A ttl too large for epoch milliseconds is refused rather than wrapped into the past.
+     */
+    long expiryAfter(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        long now = clock.millis();
+        if (ttl.isNegative() || ttl.isZero()) return now;
+        try {
+            return Math.addExact(now, Math.max(1, ttl.toMillis())); // a positive ttl under 1 ms still lives 1 ms
+        } catch (ArithmeticException e) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live " + ttl + " is too large");
+        }
+    }
+
+    /** {@code at} in epoch milliseconds; a time too far back to count is long past, one too far ahead is refused. */
+    static long epochMillis(Instant at, String what) {
+        Objects.requireNonNull(at, what);
+        try {
+            return at.toEpochMilli();
+        } catch (ArithmeticException e) {
+            if (at.isBefore(Instant.EPOCH)) return Long.MIN_VALUE;
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, what + " " + at + " is too far in the future");
+        }
     }
 
     // ================================================================== reads
@@ -484,13 +505,32 @@ final class Engine {
     long size(KeyspaceState ks) {
         checkOpen();
         if (ks.dropped) throw dropped(ks);
-        return Math.max(0, ks.index().size() - ks.expiredAt(clock.millis()));
+        return liveCount(ks, clock.millis());
+    }
+
+    /**
+     * Entries held minus those expired but not yet reclaimed, both read at one instant: the reclaimer removes an entry
+     * and its expiry under the batch lock, so a count never sees one without the other.
+     */
+    private long liveCount(KeyspaceState ks, long now) {
+        long stamp = batchLock.tryOptimisticRead();
+        long n = ks.index().size() - ks.expiredAt(now);
+        if (!batchLock.validate(stamp)) {
+            stamp = batchLock.readLock();
+            try {
+                n = ks.index().size() - ks.expiredAt(now);
+            } finally {
+                batchLock.unlockRead(stamp);
+            }
+        }
+        return Math.max(0, n);
     }
 
     long ttlMillis(KeyspaceState ks, byte[] key) {
         Objects.requireNonNull(key, "key");
         checkOpen();
         byte[] c = liveCell(ks, key);
+        if (ks.dropped) throw dropped(ks);
         if (c == null) return -2;
         long at = Cells.expireAt(c);
         return at == 0 ? -1 : Math.max(0, at - clock.millis());
@@ -500,6 +540,7 @@ final class Engine {
         Objects.requireNonNull(key, "key");
         checkOpen();
         byte[] c = liveCell(ks, key);
+        if (ks.dropped) throw dropped(ks);
         return c == null ? 0 : Cells.expireAt(c);
     }
 
@@ -641,25 +682,44 @@ final class Engine {
                 throw new CairnException(CairnException.Code.INVALID_ARGUMENT, op.keyspace() + " belongs to another store");
             }
         }
+        boolean hasExpire = ops.stream().anyMatch(op -> op.kind() == WriteBatch.Op.EXPIRE);
         return () -> {
             if (ops.isEmpty()) return null;
             long now = clock.millis();
             List<Mutation> ms = new ArrayList<>(ops.size());
+            // whether each key written earlier in this batch is present after those writes (only needed for EXPIRE)
+            Map<KeyspaceState, Map<ByteBuffer, Boolean>> present = hasExpire ? new HashMap<>() : null;
             for (WriteBatch.Op op : ops) {
                 KeyspaceState ks = op.keyspace() == null ? byName.get(Cairn.DEFAULT_KEYSPACE) : op.keyspace().state;
                 if (ks.dropped) throw dropped(ks);
+                boolean nowPresent;
                 switch (op.kind()) {
                     case WriteBatch.Op.PUT:
                         ms.add(new Mutation.Put(ks.id, op.key(), op.value(), op.ttl() == null ? 0 : ttlFrom(now, op.ttl())));
+                        nowPresent = true;
                         break;
                     case WriteBatch.Op.DELETE:
                         ms.add(new Mutation.Delete(ks.id, op.key()));
+                        nowPresent = false;
                         break;
                     default:
-                        ms.add(op.ttl().isNegative() || op.ttl().isZero() ? new Mutation.Delete(ks.id, op.key())
-                                : new Mutation.Expire(ks.id, op.key(), ttlFrom(now, op.ttl())));
+                        if (op.ttl().isNegative() || op.ttl().isZero()) {
+                            ms.add(new Mutation.Delete(ks.id, op.key()));
+                            nowPresent = false;
+                            break;
+                        }
+                        // Decide here, against what readers see, whether the key is present: an expired key not yet
+                        // reclaimed is absent, and its EXPIRE must not be logged (it would bring the key back, live
+                        // or on replay, depending on whether the reclaimer got to it first).
+                        long at = ttlFrom(now, op.ttl());
+                        Boolean earlier = present.computeIfAbsent(ks, x -> new HashMap<>()).get(ByteBuffer.wrap(op.key()));
+                        byte[] c = earlier == null ? ks.index().get(op.key()) : null;
+                        nowPresent = earlier != null ? earlier : c != null && Cells.live(c, now);
+                        if (nowPresent) ms.add(new Mutation.Expire(ks.id, op.key(), at));
                 }
+                if (present != null) present.computeIfAbsent(ks, x -> new HashMap<>()).put(ByteBuffer.wrap(op.key()), nowPresent);
             }
+            if (ms.isEmpty()) return null;
             log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms));
             return null;
         };
@@ -669,7 +729,12 @@ final class Engine {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live must be positive, was " + ttl);
         }
-        return now + Math.max(1, ttl.toMillis());
+        try {
+            return Math.addExact(now, Math.max(1, ttl.toMillis()));
+        } catch (ArithmeticException e) {
+            // wrapped, it would land in the past: the entry would vanish instead of living long
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "time to live " + ttl + " is too large");
+        }
     }
 
     void write(WriteBatch batch) {
@@ -955,6 +1020,10 @@ final class Engine {
             } catch (RuntimeException e) {
                 if (!closed) LOG.log(System.Logger.Level.WARNING, "expiry cycle failed in " + dir, e);
             }
+            // close() sets closed, then unparks this thread; but if that wake-up came while this thread was parked
+            // waiting for the write lock (which close() holds), the lock's own parking consumed it. Check again, or
+            // this thread sleeps a whole interval and close() gives up waiting for it.
+            if (closed) break;
             java.util.concurrent.locks.LockSupport.parkNanos(this, period);
         }
     }
@@ -972,16 +1041,24 @@ final class Engine {
                     if (ks.dropped || closed) break;
                     long now = clock.millis();
                     Index index = ks.index();
-                    while (n < EXPIRE_CHUNK) {
-                        KeyspaceState.Expiry first = ks.earliestExpiry();
-                        if (first == null || first.at() > now) break;
-                        ks.expiries.remove(first);
-                        byte[] c = index.get(first.key());
-                        if (c != null && Cells.expireAt(c) == first.at()) {
-                            index.remove(first.key());
-                            ks.bytes -= first.key().length + Cells.valueLength(c);
+                    KeyspaceState.Expiry head = ks.earliestExpiry();
+                    if (head == null || head.at() > now) break;
+                    // under the batch lock, so that counting readers see an entry and its expiry go together
+                    long stamp = batchLock.writeLock();
+                    try {
+                        while (n < EXPIRE_CHUNK) {
+                            KeyspaceState.Expiry first = ks.earliestExpiry();
+                            if (first == null || first.at() > now) break;
+                            ks.expiries.remove(first);
+                            byte[] c = index.get(first.key());
+                            if (c != null && Cells.expireAt(c) == first.at()) {
+                                index.remove(first.key());
+                                ks.bytes -= first.key().length + Cells.valueLength(c);
+                            }
+                            n++;
                         }
-                        n++;
+                    } finally {
+                        batchLock.unlockWrite(stamp);
                     }
                 } finally {
                     writeLock.unlock();
@@ -1003,7 +1080,7 @@ final class Engine {
         long now = clock.millis();
         Map<String, KeyspaceState> all = byName;
         for (KeyspaceState ks : all.values()) {
-            keys += Math.max(0, ks.index().size() - ks.expiredAt(now));
+            keys += liveCount(ks, now);
             bytes += ks.bytes;
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),

@@ -127,7 +127,7 @@ public final class Keyspace {
     }
 
     public String put(String key, String value) {
-        return str(put(utf8(key), utf8(value)));
+        return str(put(utf8(key), utf8(value, "value")));
     }
 
     /** Sets {@code key} to expire after {@code ttl} (positive); returns the previous value or {@code null}. */
@@ -136,7 +136,7 @@ public final class Keyspace {
     }
 
     public String put(String key, String value, Duration ttl) {
-        return str(put(utf8(key), utf8(value), ttl));
+        return str(put(utf8(key), utf8(value, "value"), ttl));
     }
 
     /** Sets {@code key} to expire at {@code expiresAt}; a time already past stores nothing visible. */
@@ -150,12 +150,13 @@ public final class Keyspace {
     }
 
     public String putIfAbsent(String key, String value) {
-        return str(putIfAbsent(utf8(key), utf8(value)));
+        return str(putIfAbsent(utf8(key), utf8(value, "value")));
     }
 
     /**
      * Atomically replaces the value if it equals {@code expected}. {@code expected == null} means "only if absent";
-     * {@code newValue == null} means delete. A replaced key loses its expiry.
+     * {@code newValue == null} means delete. A replaced key loses its expiry. {@code compareAndSet(k, null, null)} on
+     * an absent key succeeds and changes nothing.
      *
      * @return whether the swap happened
      */
@@ -178,8 +179,7 @@ public final class Keyspace {
 
     /** Gives a present key a time to live; a zero or negative ttl deletes it (as Redis does). */
     public boolean expire(byte[] key, Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        return engine.expire(state, key, engine.clockMillis() + ttl.toMillis());
+        return engine.expire(state, key, engine.expiryAfter(ttl));
     }
 
     public boolean expire(String key, Duration ttl) {
@@ -188,8 +188,7 @@ public final class Keyspace {
 
     /** Makes a present key expire at {@code when}; a time already past deletes it. */
     public boolean expireAt(byte[] key, Instant when) {
-        Objects.requireNonNull(when, "when");
-        return engine.expire(state, key, when.toEpochMilli());
+        return engine.expire(state, key, Engine.epochMillis(when, "when"));
     }
 
     /** Removes the expiry of a present key; returns whether it had one. */
@@ -255,6 +254,11 @@ public final class Keyspace {
      * write is durable under the store's policy. The record is logged and applied before this method returns, so a
      * later read on any thread sees it. Completion runs on the log's sync thread or the caller's: keep callbacks short
      * or use the {@code *Async} stages of {@link CompletableFuture}.
+     *
+     * <p>As with the other {@code *Async} methods, a mistake in the arguments (a null, a key or value over the limit)
+     * is thrown at once; a failure of the write itself (closed store, full disk, failed fsync) completes the future
+     * exceptionally. The call never waits for the disk, except once per log segment ({@code segmentSize} bytes),
+     * when the full segment is fsynced before the next one is used.
      */
     public CompletableFuture<byte[]> putAsync(byte[] key, byte[] value) {
         return engine.putAsync(state, key, value, 0L);
@@ -331,7 +335,11 @@ public final class Keyspace {
     }
 
     static byte[] utf8(String s) {
-        return Objects.requireNonNull(s, "key or value").getBytes(StandardCharsets.UTF_8);
+        return utf8(s, "key");
+    }
+
+    static byte[] utf8(String s, String what) {
+        return Objects.requireNonNull(s, what).getBytes(StandardCharsets.UTF_8);
     }
 
     static String str(byte[] b) {

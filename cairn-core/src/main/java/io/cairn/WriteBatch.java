@@ -33,7 +33,7 @@ public final class WriteBatch {
     }
 
     public WriteBatch put(String key, String value) {
-        return put(null, Keyspace.utf8(key), Keyspace.utf8(value));
+        return put(null, Keyspace.utf8(key), Keyspace.utf8(value, "value"));
     }
 
     public WriteBatch put(Keyspace keyspace, byte[] key, byte[] value) {
