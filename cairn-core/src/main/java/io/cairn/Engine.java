@@ -194,43 +194,41 @@ final class Engine {
         R run();
     }
 
-    /** Runs {@code op} under the write lock, then waits for its record (if any) to be durable. */
-    private <R> R run(KeyspaceState ks, Locked<R> op) {
-        long seq;
-        R result;
+    /** What a write's locked step produced: the caller's result and its record's sequence (0 if none). */
+    private record Done<R>(R result, long seq) {
+    }
+
+    /** Runs {@code op} under the write lock. */
+    private <R> Done<R> locked(KeyspaceState ks, Locked<R> op) {
         writeLock.lock();
         try {
             checkWritable(ks);
             opSeq = 0;
-            result = op.run();
-            seq = opSeq;
+            R result = op.run();
+            return new Done<>(result, opSeq);
         } finally {
             writeLock.unlock();
         }
-        if (seq > 0) wal.awaitDurable(seq);
-        return result;
+    }
+
+    /** Runs {@code op} under the write lock, then waits for its record (if any) to be durable. */
+    private <R> R run(KeyspaceState ks, Locked<R> op) {
+        Done<R> done = locked(ks, op);
+        if (done.seq() > 0) wal.awaitDurable(done.seq());
+        return done.result();
     }
 
     /** Runs {@code op} under the write lock; the future completes when its record is durable. */
     private <R> CompletableFuture<R> runAsync(KeyspaceState ks, Locked<R> op) {
-        long seq;
-        R result;
+        Done<R> done;
         try {
-            writeLock.lock();
-            try {
-                checkWritable(ks);
-                opSeq = 0;
-                result = op.run();
-                seq = opSeq;
-            } finally {
-                writeLock.unlock();
-            }
+            done = locked(ks, op);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<R> f = new CompletableFuture<>();
-        if (seq == 0) f.complete(result);
-        else wal.completeWhenDurable(seq, f, result);
+        if (done.seq() == 0) f.complete(done.result());
+        else wal.completeWhenDurable(done.seq(), f, done.result());
         return f;
     }
 

@@ -71,17 +71,8 @@ public final class Cells {
 
     /** Offset of the value bytes. */
     public static int valueOffset(byte[] c) {
-        int p = keyStart(c);
-        if ((c[0] & HAS_KEY) == 0) return p;
-        int len = 0;
-        int shift = 0;
-        byte b;
-        do {
-            b = c[p++];
-            len |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b < 0);
-        return p + len;
+        if ((c[0] & HAS_KEY) == 0) return keyStart(c);
+        return keyOffset(c) + keyLength(c);
     }
 
     public static int valueLength(byte[] c) {
@@ -93,14 +84,14 @@ public final class Cells {
         return Arrays.copyOfRange(c, valueOffset(c), c.length);
     }
 
-    /** Offset of the key bytes in a cell that holds its key. */
+    /** Offset of the key bytes in a cell that holds its key: just past the length varint. */
     static int keyOffset(byte[] c) {
         int p = keyStart(c);
         while (c[p] < 0) p++;
         return p + 1;
     }
 
-    /** Length of the key in a cell that holds its key. */
+    /** Length of the key in a cell that holds its key (the LEB128 varint at the key's start). */
     static int keyLength(byte[] c) {
         int p = keyStart(c);
         int len = 0;
@@ -116,29 +107,14 @@ public final class Cells {
 
     /** A copy of the key held in the cell. */
     public static byte[] key(byte[] c) {
-        int p = keyStart(c);
-        int len = 0;
-        int shift = 0;
-        byte b;
-        do {
-            b = c[p++];
-            len |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b < 0);
-        return Arrays.copyOfRange(c, p, p + len);
+        int p = keyOffset(c);
+        return Arrays.copyOfRange(c, p, p + keyLength(c));
     }
 
     /** Whether the key held in the cell equals {@code key}. */
     public static boolean keyEquals(byte[] c, byte[] key) {
-        int p = keyStart(c);
-        int len = 0;
-        int shift = 0;
-        byte b;
-        do {
-            b = c[p++];
-            len |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b < 0);
+        int len = keyLength(c);
+        int p = keyOffset(c);
         return len == key.length && Arrays.equals(c, p, p + len, key, 0, len);
     }
 
