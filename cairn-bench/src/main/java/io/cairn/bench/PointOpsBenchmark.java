@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -42,34 +41,22 @@ public class PointOpsBenchmark {
     @Param("1000000")
     public int keys;
 
-    private Path dir;
+    private Trial trial;
     private KvStore store;
     private byte[][] keyArray;
     private byte[][] values;
 
     @Setup(Level.Trial)
     public void setUp(Blackhole bh) {
-        dir = BenchFiles.newDir("point-" + engine);
-        keyArray = Dataset.keys(keys);
+        trial = Trial.open("point", engine, keys, KvStore.Durability.NO_FSYNC, false, bh);
+        store = trial.store;
+        keyArray = trial.keys;
         values = Dataset.valuePool(1024, 42);
-        store = KvStore.open(engine, dir, KvStore.Durability.NO_FSYNC, false);
-        long t0 = System.nanoTime();
-        store.load(keyArray);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        KvStore.verify(store, keyArray, false, bh);
-        System.out.println("# loaded " + keys + " entries into " + store + " in " + ms + " ms (load average "
-                + BenchFiles.loadAverage() + ")");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        System.out.println("# load average at the end of the trial: " + BenchFiles.loadAverage());
-        try {
-            if (store != null && !store.diagnostics().isEmpty()) System.out.println("# " + store.diagnostics());
-            if (store != null) store.close();
-        } finally {
-            BenchFiles.delete(dir);
-        }
+        if (trial != null) trial.close();
     }
 
     private byte[] randomKey(ThreadLocalRandom r) {

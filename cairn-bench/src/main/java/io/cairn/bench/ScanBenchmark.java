@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -41,33 +40,21 @@ public class ScanBenchmark {
     @Param("1000")
     public int length;
 
-    private Path dir;
+    private Trial trial;
     private KvStore store;
     private byte[][] keyArray;
 
     @Setup(Level.Trial)
     public void setUp(Blackhole bh) {
         if (keys <= length) throw new IllegalArgumentException("keys must exceed the scan length");
-        dir = BenchFiles.newDir("scan-" + engine);
-        keyArray = Dataset.keys(keys);
-        store = KvStore.open(engine, dir, KvStore.Durability.NO_FSYNC, true);
-        long t0 = System.nanoTime();
-        store.load(keyArray);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        KvStore.verify(store, keyArray, true, bh);
-        System.out.println("# loaded " + keys + " entries into " + store + " in " + ms + " ms (load average "
-                + BenchFiles.loadAverage() + ")");
+        trial = Trial.open("scan", engine, keys, KvStore.Durability.NO_FSYNC, true, bh);
+        store = trial.store;
+        keyArray = trial.keys;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        System.out.println("# load average at the end of the trial: " + BenchFiles.loadAverage());
-        try {
-            if (store != null && !store.diagnostics().isEmpty()) System.out.println("# " + store.diagnostics());
-            if (store != null) store.close();
-        } finally {
-            BenchFiles.delete(dir);
-        }
+        if (trial != null) trial.close();
     }
 
     private int doScan(Blackhole bh) {
