@@ -44,6 +44,13 @@ class FaultInjectionTest {
         return ((CairnException) t).code();
     }
 
+    /** Writes {@code key} and, once the call returns, counts it as acknowledged. */
+    private static void putAcked(Cairn db, Map<String, String> acked, String key, int length) {
+        String v = value(key, length);
+        db.put(key, v);
+        acked.put(key, v);
+    }
+
     /** Every acknowledged key holds its value, no other key exists, and the size agrees. */
     private static void assertExactly(Cairn db, Map<String, String> acked) {
         for (Map.Entry<String, String> e : acked.entrySet()) {
@@ -79,8 +86,7 @@ class FaultInjectionTest {
         try (Cairn db = Cairn.open(dir, options, layer)) {
             for (int i = 0; i < 10; i++) {
                 String k = "key" + i;
-                db.put(k, value(k, 200));
-                acked.put(k, value(k, 200));
+                putAcked(db, acked, k, 200);
             }
             layer.quota(3L * SEGMENT); // room for about three more segments
 
@@ -90,8 +96,7 @@ class FaultInjectionTest {
                 String k = "key" + i;
                 long sizeBefore = db.size();
                 try {
-                    db.put(k, value(k, 200));
-                    acked.put(k, value(k, 200));
+                    putAcked(db, acked, k, 200);
                 } catch (CairnException e) {
                     full = e;
                     failedKey = k;
@@ -132,12 +137,10 @@ class FaultInjectionTest {
 
             // room again: the failed write goes through, and so do enough more to roll several segments
             layer.quota(Long.MAX_VALUE);
-            db.put(failedKey, value(failedKey, 200));
-            acked.put(failedKey, value(failedKey, 200));
+            putAcked(db, acked, failedKey, 200);
             for (int i = 0; i < 150; i++) {
                 String k = "later" + i;
-                db.put(k, value(k, 200));
-                acked.put(k, value(k, 200));
+                putAcked(db, acked, k, 200);
             }
             assertExactly(db, acked);
         }
@@ -154,8 +157,7 @@ class FaultInjectionTest {
         try (Cairn db = Cairn.open(dir, options, layer)) {
             for (int i = 0; i < 10; i++) {
                 String k = "key" + i;
-                db.put(k, value(k, 100));
-                acked.put(k, value(k, 100));
+                putAcked(db, acked, k, 100);
             }
             // The device starts failing writes from this thread; the first failing write gets half its bytes out.
             layer.failWrites(FaultyFileLayer.Target.thread(Thread.currentThread()), 0, true);
@@ -164,8 +166,7 @@ class FaultInjectionTest {
             for (int i = 0; i < 20 && failure == null; i++) {
                 String k = "big" + i;
                 try {
-                    db.put(k, value(k, 3000));
-                    acked.put(k, value(k, 3000));
+                    putAcked(db, acked, k, 3000);
                 } catch (CairnException e) {
                     failure = e;
                     failedKey = k;
@@ -180,12 +181,10 @@ class FaultInjectionTest {
             // The device recovers. The next record does not fit in what is left of the segment, so the log moves on
             // to a new one; then many more writes.
             layer.clearWriteFaults();
-            db.put("huge", value("huge", SEGMENT - 1000));
-            acked.put("huge", value("huge", SEGMENT - 1000));
+            putAcked(db, acked, "huge", SEGMENT - 1000);
             for (int i = 0; i < 60; i++) {
                 String k = "after" + i;
-                db.put(k, value(k, 150));
-                acked.put(k, value(k, 150));
+                putAcked(db, acked, k, 150);
             }
             assertExactly(db, acked);
         }
@@ -207,8 +206,7 @@ class FaultInjectionTest {
             for (int i = 0; i < 200 && failure == null; i++) {
                 String k = "key" + i;
                 try {
-                    db.put(k, value(k, 300));
-                    acked.put(k, value(k, 300));
+                    putAcked(db, acked, k, 300);
                 } catch (CairnException e) {
                     failure = e;
                     failedKey = k;
@@ -222,8 +220,7 @@ class FaultInjectionTest {
             layer.clearWriteFaults();
             for (int i = 0; i < 100; i++) {
                 String k = "more" + i;
-                db.put(k, value(k, 300));
-                acked.put(k, value(k, 300));
+                putAcked(db, acked, k, 300);
             }
             assertExactly(db, acked);
         }
