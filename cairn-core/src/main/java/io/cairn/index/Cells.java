@@ -105,6 +105,26 @@ public final class Cells {
         return len;
     }
 
+    /**
+     * Compares the key held in the cell with {@code key}, unsigned: the skip list's comparison, so it decodes the
+     * length once, with a fast path for keys under 128 bytes (a one-byte length).
+     */
+    static int compareKey(byte[] c, byte[] key) {
+        int p = keyStart(c);
+        int len = c[p++];
+        if (len < 0) {
+            len &= 0x7F;
+            int shift = 7;
+            byte b;
+            do {
+                b = c[p++];
+                len |= (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+        }
+        return Arrays.compareUnsigned(c, p, p + len, key, 0, key.length);
+    }
+
     /** A copy of the key held in the cell. */
     public static byte[] key(byte[] c) {
         int p = keyOffset(c);

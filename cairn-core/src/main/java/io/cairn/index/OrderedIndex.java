@@ -3,48 +3,198 @@ package io.cairn.index;
 import io.cairn.IndexKind;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** A skip list in unsigned-lexicographic key order; the key is the map's key, the cell holds the value and expiry. */
+/**
+ * A skip list in unsigned-lexicographic key order, written by one thread (the store's write lock) and read by any
+ * number of threads without locks.
+ *
+ * <p>Memory: a base node per entry (24 bytes: its {@link Cells cell}, which holds the key, and the next node) and on
+ * average a third of an index node (24 bytes each), plus the cell's array header: about 50 bytes beyond the key and
+ * value, where a {@code ConcurrentSkipListMap<byte[], byte[]>} costs 72 (a separate key array, a value array, a node and
+ * more index nodes).
+ *
+ * <p>Concurrency: every link is a volatile field and a node is fully built before it is linked, so a reader sees a node
+ * either not at all or complete. An update swaps the node's cell (one volatile write: the key cannot change). A delete
+ * unlinks the node's index entries first, then the node itself; a reader already standing on it walks on through its
+ * unchanged next link. So a reader never misses a key that is present for the whole of its search.
+ */
 final class OrderedIndex implements Index {
-    private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    /** A base-level node; the head's cell is null. */
+    private static final class Node {
+        volatile byte[] cell;
+        volatile Node next;
+
+        Node(byte[] cell, Node next) {
+            this.cell = cell;
+            this.next = next;
+        }
+    }
+
+    /** An index node: a shortcut to {@code node} one level up; {@code down} is null on the lowest index level. */
+    private static final class Level {
+        final Node node;
+        final Level down;
+        volatile Level right;
+
+        Level(Node node, Level down, Level right) {
+            this.node = node;
+            this.down = down;
+            this.right = right;
+        }
+    }
+
+    private static final int MAX_LEVELS = 30;
+
+    /** The head's highest index node; following {@code down} reaches the head's lowest, whose node is the head. */
+    private volatile Level top = new Level(new Node(null, null), null, null);
+    private int levels = 1; // writer only: index levels of the head
+    private volatile int size;
 
     @Override
     public IndexKind kind() {
         return IndexKind.ORDERED;
     }
 
+    /** Compares the key held in {@code cell} with {@code key}, unsigned. */
+    private static int compare(byte[] cell, byte[] key) {
+        return Cells.compareKey(cell, key);
+    }
+
+    /** The base node with the greatest key below {@code key}, reached through the index, or the head. */
+    private Node indexPredecessor(byte[] key) {
+        Level q = top;
+        while (true) {
+            Level r = q.right;
+            while (r != null && compare(r.node.cell, key) < 0) {
+                q = r;
+                r = q.right;
+            }
+            if (q.down == null) return q.node;
+            q = q.down;
+        }
+    }
+
+    /** The base node with the greatest key below {@code key}, or the head. */
+    private Node predecessor(byte[] key) {
+        Node b = indexPredecessor(key);
+        Node n = b.next;
+        while (n != null && compare(n.cell, key) < 0) {
+            b = n;
+            n = n.next;
+        }
+        return b;
+    }
+
+    private Node find(byte[] key) {
+        Node n = predecessor(key).next;
+        return n != null && compare(n.cell, key) == 0 ? n : null;
+    }
+
     @Override
     public byte[] get(byte[] key) {
-        return map.get(key);
+        Node n = find(key);
+        return n == null ? null : n.cell;
     }
 
     @Override
     public byte[] put(byte[] key, byte[] value, long expireAt) {
-        // the map keeps the key array: it must be ours, not the caller's
-        return map.put(key.clone(), Cells.make(key, false, value, expireAt));
+        return replace(key, Cells.make(key, true, value, expireAt));
     }
 
     @Override
     public byte[] replace(byte[] key, byte[] cell) {
-        return map.put(key, cell);
+        Node b = predecessor(key);
+        Node n = b.next;
+        if (n != null && compare(n.cell, key) == 0) {
+            byte[] old = n.cell;
+            n.cell = cell;
+            return old;
+        }
+        Node z = new Node(cell, n);
+        b.next = z; // publishes the complete node
+        size = size + 1;
+        int height = randomHeight();
+        if (height > 0) addIndex(z, key, height);
+        return null;
+    }
+
+    /** No index with probability 3/4; then each further level with probability 1/4 (a third of a level per node). */
+    private static int randomHeight() {
+        int r = ThreadLocalRandom.current().nextInt();
+        if ((r & 3) != 0) return 0;
+        int h = 1;
+        r >>>= 2;
+        while ((r & 3) == 0 && h < MAX_LEVELS) {
+            h++;
+            r >>>= 2;
+        }
+        return h;
+    }
+
+    private void addIndex(Node z, byte[] key, int height) {
+        Level[] tower = new Level[height + 1];
+        Level below = null;
+        for (int i = 1; i <= height; i++) {
+            below = new Level(z, below, null);
+            tower[i] = below;
+        }
+        if (height > levels) {
+            Level t = top;
+            for (int i = levels + 1; i <= height; i++) t = new Level(t.node, t, null);
+            levels = height;
+            top = t;
+        }
+        Level q = top;
+        for (int level = levels; level >= 1; level--) {
+            Level r = q.right;
+            while (r != null && compare(r.node.cell, key) < 0) {
+                q = r;
+                r = q.right;
+            }
+            if (level <= height) {
+                tower[level].right = r;
+                q.right = tower[level];
+            }
+            q = q.down;
+        }
     }
 
     @Override
     public byte[] remove(byte[] key) {
-        return map.remove(key);
+        // index entries first, so no new search can arrive at the node once it leaves the base list
+        Level q = top;
+        while (q != null) {
+            Level r = q.right;
+            int c = -1;
+            while (r != null && (c = compare(r.node.cell, key)) < 0) {
+                q = r;
+                r = q.right;
+            }
+            if (r != null && c == 0) q.right = r.right;
+            q = q.down;
+        }
+        Node b = predecessor(key);
+        Node n = b.next;
+        if (n == null || compare(n.cell, key) != 0) return null;
+        b.next = n.next;
+        size = size - 1;
+        return n.cell;
     }
 
     @Override
     public int size() {
-        return map.size();
+        return size;
     }
 
     @Override
     public void clear() {
-        map.clear();
+        top = new Level(new Node(null, null), null, null);
+        levels = 1;
+        size = 0;
     }
 
     @Override
@@ -54,28 +204,120 @@ final class OrderedIndex implements Index {
 
     @Override
     public Iterator<Slot> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive, boolean reverse) {
-        NavigableMap<byte[], byte[]> m = map;
-        if (from != null && to != null) {
-            if (Arrays.compareUnsigned(from, to) > 0) return java.util.Collections.emptyIterator();
-            m = map.subMap(from, fromInclusive, to, toInclusive);
-        } else if (from != null) {
-            m = map.tailMap(from, fromInclusive);
-        } else if (to != null) {
-            m = map.headMap(to, toInclusive);
-        }
-        if (reverse) m = m.descendingMap();
-        Iterator<java.util.Map.Entry<byte[], byte[]>> it = m.entrySet().iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
+        if (from != null && to != null && Arrays.compareUnsigned(from, to) > 0) return Collections.emptyIterator();
+        return reverse ? new Descending(from, fromInclusive, to, toInclusive)
+                : new Ascending(from, fromInclusive, to, toInclusive);
+    }
 
-            @Override
-            public Slot next() {
-                java.util.Map.Entry<byte[], byte[]> e = it.next();
-                return new Slot(e.getKey(), e.getValue());
+    private boolean belowUpper(byte[] cell, byte[] to, boolean toInclusive) {
+        if (to == null) return true;
+        int c = compare(cell, to);
+        return c < 0 || (toInclusive && c == 0);
+    }
+
+    private boolean aboveLower(byte[] cell, byte[] from, boolean fromInclusive) {
+        if (from == null) return true;
+        int c = compare(cell, from);
+        return c > 0 || (fromInclusive && c == 0);
+    }
+
+    private final class Ascending implements Iterator<Slot> {
+        private final byte[] to;
+        private final boolean toInclusive;
+        private Node next;
+        private byte[] nextCell;
+
+        Ascending(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive) {
+            this.to = to;
+            this.toInclusive = toInclusive;
+            Node n;
+            if (from == null) {
+                Level q = top;
+                while (q.down != null) q = q.down;
+                n = q.node.next;
+            } else {
+                n = predecessor(from).next;
+                while (n != null && !aboveLower(n.cell, from, fromInclusive)) n = n.next;
             }
-        };
+            settle(n);
+        }
+
+        private void settle(Node n) {
+            byte[] c = n == null ? null : n.cell;
+            if (c != null && !belowUpper(c, to, toInclusive)) {
+                n = null;
+                c = null;
+            }
+            next = n;
+            nextCell = c;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Slot next() {
+            if (next == null) throw new NoSuchElementException();
+            byte[] c = nextCell;
+            settle(next.next);
+            return new Slot(Cells.key(c), c);
+        }
+    }
+
+    private final class Descending implements Iterator<Slot> {
+        private final byte[] from;
+        private final boolean fromInclusive;
+        private byte[] nextCell;
+
+        Descending(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive) {
+            this.from = from;
+            this.fromInclusive = fromInclusive;
+            byte[] c;
+            if (to == null) {
+                c = last();
+            } else {
+                Node n = predecessor(to);
+                Node after = n.next;
+                c = toInclusive && after != null && compare(after.cell, to) == 0 ? after.cell : n.cell;
+            }
+            settle(c);
+        }
+
+        /** The cell of the greatest key, or null. */
+        private byte[] last() {
+            Level q = top;
+            while (true) {
+                Level r = q.right;
+                while (r != null) {
+                    q = r;
+                    r = q.right;
+                }
+                if (q.down == null) break;
+                q = q.down;
+            }
+            Node n = q.node;
+            while (n.next != null) n = n.next;
+            return n.cell;
+        }
+
+        private void settle(byte[] c) {
+            nextCell = c != null && aboveLower(c, from, fromInclusive) ? c : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextCell != null;
+        }
+
+        @Override
+        public Slot next() {
+            byte[] c = nextCell;
+            if (c == null) throw new NoSuchElementException();
+            byte[] key = Cells.key(c);
+            settle(predecessor(key).cell); // the head's cell is null: the end
+            return new Slot(key, c);
+        }
     }
 }
