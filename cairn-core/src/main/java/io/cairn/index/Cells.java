@@ -112,15 +112,9 @@ public final class Cells {
     static int compareKey(byte[] c, byte[] key) {
         int p = keyStart(c);
         int len = c[p++];
-        if (len < 0) {
-            len &= 0x7F;
-            int shift = 7;
-            byte b;
-            do {
-                b = c[p++];
-                len |= (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
+        if (len < 0) { // a key of 128 bytes or more: the general decode
+            len = keyLength(c);
+            p = keyOffset(c);
         }
         return Arrays.compareUnsigned(c, p, p + len, key, 0, key.length);
     }
