@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Random;
 import java.util.TreeMap;
@@ -88,6 +89,33 @@ class OrderedIndexTest {
         index.clear();
         assertThat(index.size()).isZero();
         assertThat(index.iterator().hasNext()).isFalse();
+    }
+
+    @Test
+    void longKeys_withLengthsAroundTheOneByteVarint_orderAndMatchExactly() {
+        OrderedIndex index = new OrderedIndex();
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        Random r = new Random(11);
+        int[] lengths = {0, 1, 126, 127, 128, 129, 300, 16_383, 16_384, 20_000};
+        for (int length : lengths) {
+            for (int variant = 0; variant < 4; variant++) {
+                byte[] k = new byte[length];
+                Arrays.fill(k, (byte) 0x41); // a shared prefix, so comparisons run to the end of the shorter key
+                if (length > 0) k[length - 1] = (byte) (variant * 70); // 0, 70, 140 (>= 0x80), 210
+                byte[] v = new byte[] {(byte) r.nextInt()};
+                index.put(k, v, 0);
+                model.put(k, v);
+            }
+        }
+        assertThat(index.size()).isEqualTo(model.size());
+        for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+            assertThat(Cells.value(index.get(e.getKey()))).isEqualTo(e.getValue());
+            byte[] longer = Arrays.copyOf(e.getKey(), e.getKey().length + 1);
+            assertThat(index.get(longer) != null).as("key of %d bytes + 0x00", e.getKey().length)
+                    .isEqualTo(model.containsKey(longer));
+        }
+        assertThat(keysOf(index.iterator())).isEqualTo(keysOf(model));
+        assertThat(keysOf(index.range(null, true, null, false, true))).isEqualTo(keysOf(model.descendingMap()));
     }
 
     @Test
