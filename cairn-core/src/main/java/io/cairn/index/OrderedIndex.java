@@ -89,9 +89,23 @@ final class OrderedIndex implements Index {
         return b;
     }
 
+    /**
+     * The node holding {@code key}, or null. Walks on from the predecessor rather than trusting its next link alone:
+     * the writer may have linked a new, smaller key in between since the predecessor was found.
+     */
     private Node find(byte[] key) {
-        Node n = predecessor(key).next;
-        return n != null && compare(n.cell, key) == 0 ? n : null;
+        return firstAtLeast(predecessor(key), key, true);
+    }
+
+    /**
+     * The first node after {@code b} whose key is at least {@code key}; with {@code exact}, only a node whose key equals
+     * it, else null.
+     */
+    private static Node firstAtLeast(Node b, byte[] key, boolean exact) {
+        Node n = b.next;
+        int c = 1;
+        while (n != null && (c = compare(n.cell, key)) < 0) n = n.next;
+        return !exact || (n != null && c == 0) ? n : null;
     }
 
     @Override
@@ -279,8 +293,8 @@ final class OrderedIndex implements Index {
                 c = last();
             } else {
                 Node n = predecessor(to);
-                Node after = n.next;
-                c = toInclusive && after != null && compare(after.cell, to) == 0 ? after.cell : n.cell;
+                Node at = toInclusive ? firstAtLeast(n, to, true) : null;
+                c = at != null ? at.cell : n.cell;
             }
             settle(c);
         }
