@@ -13,8 +13,8 @@ import java.util.Arrays;
  *  value bytes   to the end of the array
  * </pre>
  *
- * The hash index keeps the key inside the cell (so an entry is one array); the ordered index keeps the key as the skip
- * list's key and the cell without it.
+ * Both indexes keep the key inside the cell, so an entry's key and value are one array; the flag for a cell without its
+ * key remains in the format for a holder that keeps the key elsewhere.
  */
 public final class Cells {
     static final int HAS_EXPIRY = 1;
