@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +53,6 @@ public final class Wal implements Closeable {
     }
 
     private static final int LATENCY_SAMPLES = 1024;
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
     private final FileLayer files;
@@ -91,7 +87,7 @@ public final class Wal implements Closeable {
     private final Thread syncThread;
     private volatile boolean closed;
 
-    /** A segment; the active one is open and mapped, older ones are neither. */
+    /** A segment; the active one is open (and mapped unless the policy is ALWAYS), older ones are neither. */
     private record Segment(long number, Path path, FileChannel channel, MappedByteBuffer map, long capacity) {
     }
 
@@ -191,12 +187,7 @@ public final class Wal implements Closeable {
             roll(frameLength);
         }
         long seq = lastSeq + 1;
-        INT.set(frame, WalRecordDescriptor.LENGTH_OFFSET, payloadLength);
-        LONG.set(frame, WalRecordDescriptor.SEQUENCE_OFFSET, seq);
-        crc.reset();
-        crc.update(frame, 0, 4);
-        crc.update(frame, WalRecordDescriptor.SEQUENCE_OFFSET, 8 + payloadLength);
-        INT.set(frame, WalRecordDescriptor.CRC_OFFSET, WalRecordDescriptor.mask((int) crc.getValue()));
+        WalRecordDescriptor.writeHeader(frame, payloadLength, seq, crc);
         int length = WalRecordDescriptor.HEADER_LENGTH + payloadLength;
         // The segment is zero beyond the last record, so the padding is already in place.
         if (active.map() != null) {
@@ -261,7 +252,6 @@ public final class Wal implements Closeable {
     private void roll(long frame) {
         long number = active.number() + 1;
         long capacity = Math.max(config.segmentSize(), SegmentDescriptor.HEADER_LENGTH + frame);
-        boolean rollFailed = false;
         Path path = null;
         if (prepared != null && preparedNumber == number && capacity == config.segmentSize()) {
             try {
@@ -295,9 +285,6 @@ public final class Wal implements Closeable {
                 countFsync(System.nanoTime() - t0);
             } catch (IOException e) {
                 failure = new IOException("fsync of " + active.path() + " failed: " + e.getMessage(), e);
-                rollFailed = true;
-            }
-            if (rollFailed) {
                 throw readOnly(failure);
             }
             durableSeq = writtenSeq;

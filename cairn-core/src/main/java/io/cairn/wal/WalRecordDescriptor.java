@@ -1,6 +1,7 @@
 package io.cairn.wal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -49,13 +50,27 @@ public final class WalRecordDescriptor {
      * the header in the same buffer.
      */
     public static int crc(ByteBuffer frame, int at, int payloadLength) {
-        CRC32C crc = new CRC32C();
+        return crc(new CRC32C(), frame, at, payloadLength);
+    }
+
+    private static int crc(CRC32C crc, ByteBuffer frame, int at, int payloadLength) {
+        crc.reset();
         ByteBuffer d = frame.duplicate();
         d.limit(at + 4).position(at);
         crc.update(d);
         d.limit(at + HEADER_LENGTH + payloadLength).position(at + SEQUENCE_OFFSET);
         crc.update(d);
         return mask((int) crc.getValue());
+    }
+
+    /**
+     * Fills in the header of a frame whose payload already sits at {@code frame[16..16+payloadLength)}: length,
+     * sequence, then the masked CRC over both and the payload. {@code crc} is the caller's scratch instance.
+     */
+    public static void writeHeader(byte[] frame, int payloadLength, long sequence, CRC32C crc) {
+        ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(LENGTH_OFFSET, payloadLength).putLong(SEQUENCE_OFFSET, sequence);
+        b.putInt(CRC_OFFSET, crc(crc, b, 0, payloadLength));
     }
 
     /**
