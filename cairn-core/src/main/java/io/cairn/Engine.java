@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 
 /**
  * The store behind {@link Cairn} and {@link Keyspace}.
@@ -476,23 +477,34 @@ final class Engine {
         return c == null ? null : Cells.value(c);
     }
 
+    /**
+     * Runs {@code read} so that it sees no batch half applied: optimistically (a read racing a batch is discarded and
+     * retried), and after three failed tries under the read lock, so a stream of batches cannot starve it. For reads
+     * off the hot path; {@link #liveCell} inlines the same pattern to spare {@code get} the lambda.
+     */
+    private <T> T atOneInstant(Supplier<T> read) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long stamp = batchLock.tryOptimisticRead();
+            T result = read.get();
+            if (batchLock.validate(stamp)) return result;
+        }
+        long stamp = batchLock.readLock();
+        try {
+            return read.get();
+        } finally {
+            batchLock.unlockRead(stamp);
+        }
+    }
+
     List<byte[]> getAll(KeyspaceState ks, List<byte[]> keys) {
         Objects.requireNonNull(keys, "keys");
         checkOpen();
-        byte[][] cells = new byte[keys.size()][];
-        for (int attempt = 0; ; attempt++) {
-            boolean locked = attempt >= 3;
-            long stamp = locked ? batchLock.readLock() : batchLock.tryOptimisticRead();
-            try {
-                Index index = ks.index();
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = index.get(Objects.requireNonNull(keys.get(i), "key"));
-                }
-            } finally {
-                if (locked) batchLock.unlockRead(stamp);
-            }
-            if (locked || batchLock.validate(stamp)) break;
-        }
+        byte[][] cells = atOneInstant(() -> {
+            Index index = ks.index();
+            byte[][] found = new byte[keys.size()][];
+            for (int i = 0; i < found.length; i++) found[i] = index.get(Objects.requireNonNull(keys.get(i), "key"));
+            return found;
+        });
         if (ks.dropped) throw dropped(ks);
         long now = clock.millis();
         List<byte[]> out = new ArrayList<>(cells.length);
@@ -511,17 +523,7 @@ final class Engine {
      * and its expiry under the batch lock, so a count never sees one without the other.
      */
     private long liveCount(KeyspaceState ks, long now) {
-        long stamp = batchLock.tryOptimisticRead();
-        long n = ks.index().size() - ks.expiredAt(now);
-        if (!batchLock.validate(stamp)) {
-            stamp = batchLock.readLock();
-            try {
-                n = ks.index().size() - ks.expiredAt(now);
-            } finally {
-                batchLock.unlockRead(stamp);
-            }
-        }
-        return Math.max(0, n);
+        return Math.max(0, atOneInstant(() -> (long) ks.index().size() - ks.expiredAt(now)));
     }
 
     long ttlMillis(KeyspaceState ks, byte[] key) {
@@ -943,37 +945,24 @@ final class Engine {
                 return;
             }
             int want = (int) Math.min(Scan.PAGE, remaining);
-            for (int attempt = 0; ; attempt++) {
+            boolean more = atOneInstant(() -> {
                 page.clear();
-                boolean locked = attempt >= 3;
-                long stamp = locked ? batchLock.readLock() : batchLock.tryOptimisticRead();
-                boolean more;
-                try {
-                    long now = clock.millis();
-                    Index index = ks.index();
-                    if (index.kind() != IndexKind.ORDERED) {
-                        throw new CairnException(CairnException.Code.WRONG_INDEX_KIND, "keyspace '" + ks.name
-                                + "' was converted to HASH during the scan");
-                    }
-                    Iterator<Index.Slot> it = index.range(from, fromInclusive, to, toInclusive, reverse);
-                    more = false;
-                    while (it.hasNext()) {
-                        Index.Slot s = it.next();
-                        if (!Cells.live(s.cell(), now)) continue;
-                        if (page.size() == want) {
-                            more = true;
-                            break;
-                        }
-                        page.add(entry(s));
-                    }
-                } finally {
-                    if (locked) batchLock.unlockRead(stamp);
+                long now = clock.millis();
+                Index index = ks.index();
+                if (index.kind() != IndexKind.ORDERED) {
+                    throw new CairnException(CairnException.Code.WRONG_INDEX_KIND, "keyspace '" + ks.name
+                            + "' was converted to HASH during the scan");
                 }
-                if (locked || batchLock.validate(stamp)) {
-                    if (!more) exhausted = true;
-                    break;
+                Iterator<Index.Slot> it = index.range(from, fromInclusive, to, toInclusive, reverse);
+                while (it.hasNext()) {
+                    Index.Slot s = it.next();
+                    if (!Cells.live(s.cell(), now)) continue;
+                    if (page.size() == want) return true;
+                    page.add(entry(s));
                 }
-            }
+                return false;
+            });
+            if (!more) exhausted = true;
             remaining -= page.size();
             if (!page.isEmpty()) {
                 byte[] last = page.get(page.size() - 1).key();
