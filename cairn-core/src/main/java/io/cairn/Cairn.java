@@ -118,6 +118,34 @@ public final class Cairn implements AutoCloseable {
 
     // ---------------------------------------------------------------- keyspaces
 
+    /**
+     * Runs a read-modify-write over any keys of any keyspaces as one atomic, durable step: see {@link Atomic}.
+     * Returns once its writes are durable under the fsync policy (at once if it wrote nothing).
+     */
+    public <R> R atomically(Atomic<R> op) {
+        return engine.atomically(op);
+    }
+
+    /** {@link #atomically} whose future completes once its writes are durable. */
+    public <R> CompletableFuture<R> atomicallyAsync(Atomic<R> op) {
+        return engine.atomicallyAsync(op);
+    }
+
+    /** A new {@link Writer}: writes that return before they are durable, for one thread. */
+    public Writer writer() {
+        return new Writer(engine);
+    }
+
+    /** Exchanges the contents of two keyspaces (entries, expiries, index kinds) in one step; names and handles stay. */
+    public void swapKeyspaces(Keyspace a, Keyspace b) {
+        java.util.Objects.requireNonNull(a, "a");
+        java.util.Objects.requireNonNull(b, "b");
+        if (a.engine() != engine || b.engine() != engine) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "both keyspaces must belong to this store");
+        }
+        engine.swapKeyspaces(a.state, b.state);
+    }
+
     /** The {@code default} keyspace. */
     public Keyspace defaultKeyspace() {
         return defaults;

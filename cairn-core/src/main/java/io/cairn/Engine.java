@@ -196,7 +196,7 @@ final class Engine {
     }
 
     /** What a write's locked step produced: the caller's result and its record's sequence (0 if none). */
-    private record Done<R>(R result, long seq) {
+    record Done<R>(R result, long seq) {
     }
 
     /** Runs {@code op} under the write lock. */
@@ -300,6 +300,27 @@ final class Engine {
             }
             return null;
         }
+        if (m instanceof Mutation.SwapKeyspaces w) {
+            KeyspaceState a = state(w.a());
+            KeyspaceState b = state(w.b());
+            long stamp = batchLock.writeLock();
+            try {
+                Index ia = a.index();
+                a.index(b.index());
+                b.index(ia);
+                long bytes = a.bytes;
+                a.bytes = b.bytes;
+                b.bytes = bytes;
+                List<KeyspaceState.Expiry> ea = new ArrayList<>(a.expiries);
+                a.expiries.clear();
+                a.expiries.addAll(b.expiries);
+                b.expiries.clear();
+                b.expiries.addAll(ea);
+            } finally {
+                batchLock.unlockWrite(stamp);
+            }
+            return null;
+        }
         if (m instanceof Mutation.Clear c) {
             KeyspaceState ks = state(c.keyspace());
             ks.index().clear();
@@ -392,7 +413,7 @@ final class Engine {
         return new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "keyspace '" + ks.name + "' was dropped");
     }
 
-    private void checkKey(byte[] key) {
+    void checkKey(byte[] key) {
         Objects.requireNonNull(key, "key");
         if (key.length > options.maxKeySize()) {
             throw new CairnException(CairnException.Code.TOO_LARGE, "key of " + key.length
@@ -400,7 +421,7 @@ final class Engine {
         }
     }
 
-    private void checkValue(byte[] value) {
+    void checkValue(byte[] value) {
         Objects.requireNonNull(value, "value");
         if (value.length > options.maxValueSize()) {
             throw new CairnException(CairnException.Code.TOO_LARGE, "value of " + value.length
@@ -668,6 +689,128 @@ final class Engine {
             log(new Mutation.Clear(ks.id));
             return null;
         });
+    }
+
+    // ---------------------------------------------------------------- atomic blocks
+
+    <R> Done<R> atomic(Atomic<R> op) {
+        Objects.requireNonNull(op, "op");
+        return locked(null, () -> {
+            Txn t = new Txn(this, clock.millis());
+            R r;
+            try {
+                r = op.apply(t);
+            } finally {
+                t.done = true;
+            }
+            List<Mutation> ms = t.mutations;
+            if (!ms.isEmpty()) log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(List.copyOf(ms)));
+            return r;
+        });
+    }
+
+    <R> R atomically(Atomic<R> op) {
+        Done<R> d = atomic(op);
+        if (d.seq() > 0) wal.awaitDurable(d.seq());
+        return d.result();
+    }
+
+    <R> CompletableFuture<R> atomicallyAsync(Atomic<R> op) {
+        Done<R> d;
+        try {
+            d = atomic(op);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<R> f = new CompletableFuture<>();
+        if (d.seq() == 0) f.complete(d.result());
+        else wal.completeWhenDurable(d.seq(), f, d.result());
+        return f;
+    }
+
+    /** A put that does not wait for durability; returns its record's sequence. */
+    long putNoWait(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
+        checkKey(key);
+        checkValue(value);
+        writeLock.lock();
+        try {
+            checkWritable(ks);
+            opSeq = 0;
+            log(new Mutation.Put(ks.id, key, value, expireAt));
+            return opSeq;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    boolean isDurable(long seq) {
+        return wal.durableSequence() >= seq || options.fsyncPolicy().mode() != FsyncPolicy.Mode.ALWAYS;
+    }
+
+    CompletableFuture<Void> whenDurable(long seq) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        wal.completeWhenDurable(seq, f, null);
+        return f;
+    }
+
+    /** Exchanges the contents (entries, expiries, index kinds) of two keyspaces; names and handles stay. */
+    void swapKeyspaces(KeyspaceState a, KeyspaceState b) {
+        run(null, () -> {
+            checkWritable(a);
+            checkWritable(b);
+            if (a != b) log(new Mutation.SwapKeyspaces(a.id, b.id));
+            return null;
+        });
+    }
+
+    /**
+     * One step of a cursor scan over a HASH keyspace; see {@link Keyspace#scanKeys}. Live keys only.
+     */
+    long scanKeys(KeyspaceState ks, long cursor, int count, java.util.function.Consumer<byte[]> keys) {
+        checkOpen();
+        if (ks.dropped) throw dropped(ks);
+        Index index = ks.index();
+        if (index.kind() != IndexKind.HASH) {
+            throw new CairnException(CairnException.Code.WRONG_INDEX_KIND, "keyspace '" + ks.name
+                    + "' is ORDERED; a cursor scan of it resumes after a key (Keyspace.scan().after)");
+        }
+        long now = clock.millis();
+        return ((io.cairn.index.HashIndex) index).scan(cursor, count, c -> {
+            if (Cells.live(c, now)) keys.accept(Cells.key(c));
+        });
+    }
+
+    /** A live key picked at random, or null if there is none. */
+    byte[] randomKey(KeyspaceState ks, java.util.random.RandomGenerator random) {
+        checkOpen();
+        if (ks.dropped) throw dropped(ks);
+        long now = clock.millis();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Index index = ks.index();
+            byte[] c;
+            if (index instanceof io.cairn.index.HashIndex h) {
+                c = h.random(random);
+            } else {
+                byte[] probe = new byte[8];
+                random.nextBytes(probe);
+                Iterator<Index.Slot> it = index.range(probe, true, null, false, false);
+                if (!it.hasNext()) it = index.iterator();
+                c = it.hasNext() ? it.next().cell() : null;
+            }
+            if (c == null) return null;
+            if (Cells.live(c, now)) return Cells.key(c);
+        }
+        // mostly expired entries not yet reclaimed: walk for a live one
+        for (Iterator<Index.Slot> it = ks.index().iterator(); it.hasNext(); ) {
+            Index.Slot s = it.next();
+            if (Cells.live(s.cell(), now)) return s.key().clone();
+        }
+        return null;
+    }
+
+    /** Keys of {@code ks} that have an expiry (expired ones not yet reclaimed included). */
+    long expiring(KeyspaceState ks) {
+        return ks.expiries.size();
     }
 
     // ---------------------------------------------------------------- batches

@@ -329,6 +329,29 @@ public final class Keyspace {
                 .onClose(it::close);
     }
 
+    /**
+     * One step of a cursor scan of a HASH keyspace, as Redis's {@code SCAN}: start with cursor {@code 0}, pass each
+     * returned cursor to the next call, stop when it returns {@code 0}. Every key present from start to end is passed
+     * to {@code keys} at least once (a key may come twice if the index grows meanwhile); about {@code count} keys a
+     * step. Holds no state between steps. An ORDERED keyspace resumes by key instead: {@code scan().after(lastKey)}.
+     *
+     * @throws CairnException {@link CairnException.Code#WRONG_INDEX_KIND} for an ORDERED keyspace
+     */
+    public long scanKeys(long cursor, int count, java.util.function.Consumer<byte[]> keys) {
+        Objects.requireNonNull(keys, "keys");
+        return engine.scanKeys(state, cursor, Math.max(1, count), keys);
+    }
+
+    /** A live key chosen at random, or {@code null} if the keyspace is empty. */
+    public byte[] randomKey() {
+        return engine.randomKey(state, java.util.concurrent.ThreadLocalRandom.current());
+    }
+
+    /** How many keys have an expiry (an expired key counts until it is reclaimed, at most an expiry interval). */
+    public long expiringCount() {
+        return engine.expiring(state);
+    }
+
     @Override
     public String toString() {
         return "Keyspace[" + state.name + ", " + kind() + "]";

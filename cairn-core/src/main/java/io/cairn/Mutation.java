@@ -37,6 +37,10 @@ sealed interface Mutation {
     record ConvertKeyspace(int id, IndexKind kind) implements Mutation {
     }
 
+    /** Exchanges the entries, expiries and index kinds of two keyspaces. */
+    record SwapKeyspaces(int a, int b) implements Mutation {
+    }
+
     /** Several mutations applied as one: all or none, never seen half applied. */
     record Batch(List<Mutation> mutations) implements Mutation {
     }

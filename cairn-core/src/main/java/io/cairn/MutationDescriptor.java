@@ -21,6 +21,7 @@ import java.util.List;
  *    12  RENAME_KEYSPACE   ks, name
  *    13  COPY_KEYSPACE     source ks, new ks, kind, name
  *    14  CONVERT_KEYSPACE  ks, kind
+ *    15  SWAP_KEYSPACES    ks a, ks b                 (exchanges their entries, expiries and index kinds)
  *    20  BATCH             count (u32), then count mutations, each a type byte and its fields (no nested BATCH)
  * </pre>
  */
@@ -34,6 +35,7 @@ final class MutationDescriptor {
     static final byte RENAME_KEYSPACE = 12;
     static final byte COPY_KEYSPACE = 13;
     static final byte CONVERT_KEYSPACE = 14;
+    static final byte SWAP_KEYSPACES = 15;
     static final byte BATCH = 20;
 
     private MutationDescriptor() {
@@ -50,6 +52,7 @@ final class MutationDescriptor {
         if (m instanceof Mutation.RenameKeyspace r) return 1 + 4 + 2 + utf8(r.name()).length;
         if (m instanceof Mutation.CopyKeyspace c) return 1 + 4 + 4 + 1 + 2 + utf8(c.name()).length;
         if (m instanceof Mutation.ConvertKeyspace) return 1 + 4 + 1;
+        if (m instanceof Mutation.SwapKeyspaces) return 1 + 4 + 4;
         if (m instanceof Mutation.Batch b) {
             long n = 1 + 4;
             for (Mutation x : b.mutations()) n += size(x);
@@ -84,6 +87,8 @@ final class MutationDescriptor {
             name(b, c.name());
         } else if (m instanceof Mutation.ConvertKeyspace c) {
             b.put(CONVERT_KEYSPACE).putInt(c.id()).put(kind(c.kind()));
+        } else if (m instanceof Mutation.SwapKeyspaces w) {
+            b.put(SWAP_KEYSPACES).putInt(w.a()).putInt(w.b());
         } else if (m instanceof Mutation.Batch batch) {
             b.put(BATCH).putInt(batch.mutations().size());
             for (Mutation x : batch.mutations()) encode(x, b);
@@ -146,6 +151,10 @@ final class MutationDescriptor {
             case CONVERT_KEYSPACE: {
                 int id = b.getInt();
                 return new Mutation.ConvertKeyspace(id, kind(b.get()));
+            }
+            case SWAP_KEYSPACES: {
+                int a = b.getInt();
+                return new Mutation.SwapKeyspaces(a, b.getInt());
             }
             case BATCH: {
                 if (!batchAllowed) throw new IllegalArgumentException("nested batch");

@@ -21,7 +21,7 @@ import java.util.NoSuchElementException;
  * probing reader never misses a key that stays present. Growth builds a new table and publishes it through a volatile
  * field.
  */
-final class HashIndex implements Index {
+public final class HashIndex implements Index {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(byte[][].class);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -197,6 +197,52 @@ final class HashIndex implements Index {
                 return new Slot(Cells.key(c), c);
             }
         };
+    }
+
+    /**
+     * One step of a cursor scan in the manner of Redis's SCAN: visits the home buckets in reverse-binary order, so
+     * that a key present for a whole scan is visited at least once even if the table grows meanwhile (a key may be
+     * visited twice). Passes every held cell (expired ones too) whose home bucket is visited to {@code cells}; returns
+     * the next cursor, {@code 0} when the scan is complete.
+     */
+    public long scan(long cursor, int count, java.util.function.Consumer<byte[]> cells) {
+        Table t = table;
+        long mask = t.mask;
+        long v = cursor & mask;
+        int visited = 0;
+        do {
+            int bucket = (int) v;
+            // the keys whose home is this bucket sit in the run of occupied slots that starts here
+            int i = bucket;
+            while (true) {
+                byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+                if (c == null) break;
+                if (c != TOMBSTONE && (hash(c, Cells.keyOffset(c), Cells.keyLength(c)) & t.mask) == bucket) {
+                    cells.accept(c);
+                    visited++;
+                }
+                i = (i + 1) & t.mask;
+                if (i == bucket) break;
+            }
+            // increment the reversed cursor: set the unmasked bits, reverse, add one, reverse back
+            v |= ~mask;
+            v = Long.reverse(v);
+            v++;
+            v = Long.reverse(v);
+        } while (v != 0 && visited < count);
+        return v;
+    }
+
+    /** A held cell (perhaps expired) picked at random, or null if the index is empty. */
+    public byte[] random(java.util.random.RandomGenerator random) {
+        Table t = table;
+        if (size == 0) return null;
+        int start = random.nextInt(t.mask + 1);
+        for (int k = 0; k <= t.mask; k++) {
+            byte[] c = (byte[]) SLOTS.getAcquire(t.cells, (start + k) & t.mask);
+            if (c != null && c != TOMBSTONE) return c;
+        }
+        return null;
     }
 
     @Override

@@ -1,0 +1,396 @@
+package io.cairn.server;
+
+import io.cairn.Cairn;
+import io.cairn.CairnOptions;
+import io.cairn.FsyncPolicy;
+import io.cairn.IndexKind;
+import io.cairn.Keyspace;
+import io.cairn.server.command.Client;
+import io.cairn.server.command.CommandTable;
+import io.cairn.server.command.ServerContext;
+import io.cairn.server.command.ServerStats;
+import io.cairn.server.config.ServerConfig;
+import io.cairn.server.resp.RespDecoder;
+import io.cairn.server.resp.RespLimits;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Cairn server: the store, opened from {@code dir}, served over the Redis protocol on Netty. Commands run on the
+ * event-loop threads (no hand-off); a write's reply waits, without blocking its thread, until the write is durable.
+ *
+ * <p>{@link #start} binds every address and port or fails with {@link IOException} saying which could not be bound;
+ * {@link #close} is the graceful shutdown SIGTERM and SHUTDOWN use.
+ */
+public final class CairnServer implements ServerContext, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
+
+    private final ServerConfig config;
+    private final CommandTable commands = CommandTable.standard();
+    private final ServerStats stats = new ServerStats();
+    private final ConcurrentHashMap<Long, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicLong clientIds = new AtomicLong();
+    private final String runId;
+    private final long startedAt = System.currentTimeMillis();
+    private volatile long lastSave = startedAt;
+    private volatile OutputLimit outputLimit;
+    private volatile RespLimits limits;
+    private Cairn store;
+    private Keyspace[] dbs;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private ScheduledFuture<?> cron;
+    private int port;
+    private int tlsPort;
+    private volatile boolean closed;
+    private final Object closeLock = new Object();
+    private Runnable onShutdown = () -> { };
+    private boolean ephemeralPorts;
+
+    public CairnServer(ServerConfig config) {
+        this.config = config;
+        byte[] r = new byte[20];
+        new SecureRandom().nextBytes(r);
+        this.runId = HexFormat.of().formatHex(r);
+    }
+
+    /** For tests: listen on ports the OS picks (see {@link #port()} and {@link #tlsPort()}) instead of the configured ones. */
+    CairnServer useEphemeralPorts() {
+        ephemeralPorts = true;
+        return this;
+    }
+
+    /** Opens the store and starts listening. */
+    public CairnServer start() throws IOException {
+        Path dir = Path.of(config.get("dir"));
+        CairnOptions options = CairnOptions.builder()
+                .fsyncPolicy(fsyncPolicy(config.get("appendfsync")))
+                .segmentSize(config.getLong("cairn-segment-size"))
+                .defaultIndexKind(IndexKind.valueOf(config.get("cairn-default-index").toUpperCase(java.util.Locale.ROOT)))
+                .build();
+        long t0 = System.nanoTime();
+        store = Cairn.open(dir, options);
+        LOG.info("store opened in {} ({} keys, recovered in {} ms)", dir.toAbsolutePath(), store.stats().keys(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        try {
+            int n = config.getInt("databases");
+            dbs = new Keyspace[n];
+            dbs[0] = store.defaultKeyspace();
+            for (int i = 1; i < n; i++) dbs[i] = store.keyspace(dbName(i), store.options().defaultIndexKind());
+            applyLimits();
+            config.onChange("client-output-buffer-limit", v -> applyLimits());
+            config.onChange("proto-max-bulk-len", v -> applyLimits());
+            config.onChange("client-query-buffer-limit", v -> applyLimits());
+            config.onChange("cairn-max-inline-len", v -> applyLimits());
+            config.onChange("cairn-max-multibulk-len", v -> applyLimits());
+            bind();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** The keyspace name of numbered database {@code i} (i >= 1). */
+    public static String dbName(int i) {
+        return "db" + i;
+    }
+
+    static FsyncPolicy fsyncPolicy(String appendfsync) {
+        return switch (appendfsync) {
+            case "always" -> FsyncPolicy.ALWAYS;
+            case "everysec" -> FsyncPolicy.interval(java.time.Duration.ofSeconds(1));
+            default -> FsyncPolicy.NEVER;
+        };
+    }
+
+    private void applyLimits() {
+        outputLimit = OutputLimit.parse(config.get("client-output-buffer-limit"));
+        limits = new RespLimits(config.getLong("proto-max-bulk-len"), config.getLong("cairn-max-multibulk-len"),
+                (int) Math.min(Integer.MAX_VALUE, config.getLong("cairn-max-inline-len")), config.getLong("client-query-buffer-limit"));
+    }
+
+    private void bind() throws IOException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        boss = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(config.getInt("io-threads"), io);
+        SslContext ssl = config.getInt("tls-port") > 0 ? Tls.serverContext(config) : null;
+        List<String> addresses = List.of(config.get("bind").split(" "));
+        int plain = config.getInt("port");
+        int tls = config.getInt("tls-port");
+        if (plain == 0 && tls == 0 && !ephemeralPorts) throw new IOException("both port and tls-port are 0: nothing to listen on");
+        boolean listenPlain = plain > 0 || ephemeralPorts;
+        if (ephemeralPorts) {
+            plain = 0;
+            if (tls > 0) tls = 0;
+        }
+        boolean listenTls = config.getInt("tls-port") > 0;
+        for (String a : addresses) {
+            String host = a.startsWith("-") ? a.substring(1) : a; // redis.conf's "-::1" means optional
+            if (host.equals("*")) host = "0.0.0.0";
+            if (listenPlain) {
+                Channel ch = listen(channelClass, host, plain, null, a.startsWith("-"));
+                if (ch != null) port = ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+            if (listenTls) {
+                Channel ch = listen(channelClass, host, tls, ssl, a.startsWith("-"));
+                if (ch != null) tlsPort = ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+        }
+        cron = workers.next().scheduleAtFixedRate(this::cron, 1, 1, TimeUnit.SECONDS);
+        LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loops, appendfsync {})",
+                Version.VERSION, String.join(" ", addresses), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
+                epoll ? "epoll" : "nio", config.getInt("io-threads"), config.get("appendfsync"));
+    }
+
+    private Channel listen(Class<? extends ServerChannel> channelClass, String host, int port, SslContext ssl, boolean optional)
+            throws IOException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.getLong("tcp-keepalive") > 0)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (closed) {
+                            ch.close();
+                            return;
+                        }
+                        if (ssl != null) ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        ConnectionHandler handler = new ConnectionHandler(CairnServer.this);
+                        ch.pipeline().addLast("resp", new RespDecoder(limits, () -> handler.client() == null || handler.client().authenticated()));
+                        ch.pipeline().addLast("commands", handler);
+                    }
+                });
+        try {
+            Channel ch = b.bind(host, port).sync().channel();
+            listeners.add(ch);
+            return ch;
+        } catch (Exception e) {
+            if (optional) {
+                LOG.warn("could not bind optional address {}:{}: {}", host, port, e.getMessage());
+                return null;
+            }
+            String why = e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")
+                    ? "address already in use" : String.valueOf(e.getMessage());
+            throw new IOException("could not listen on " + host + ":" + port + ": " + why, e);
+        }
+    }
+
+    /** Once a second: idle timeouts. */
+    private void cron() {
+        long timeout = config.getLong("timeout");
+        if (timeout > 0) {
+            long now = System.currentTimeMillis();
+            for (Client c : clients.values()) {
+                if (now - c.lastInteraction() > timeout * 1000) {
+                    LOG.info("closing idle client id={} addr={}", c.id(), c.address());
+                    c.kill();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ServerContext
+
+    @Override
+    public Cairn store() {
+        return store;
+    }
+
+    @Override
+    public Keyspace db(int index) {
+        return dbs[index];
+    }
+
+    @Override
+    public int databases() {
+        return dbs.length;
+    }
+
+    @Override
+    public int dbIndexOf(Keyspace ks) {
+        for (int i = 0; i < dbs.length; i++) if (dbs[i] == ks) return i;
+        return -1;
+    }
+
+    @Override
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public CommandTable commands() {
+        return commands;
+    }
+
+    @Override
+    public Collection<Client> clients() {
+        return clients.values();
+    }
+
+    @Override
+    public ServerStats stats() {
+        return stats;
+    }
+
+    @Override
+    public long startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    @Override
+    public long lastSave() {
+        return lastSave;
+    }
+
+    @Override
+    public void lastSave(long millis) {
+        lastSave = millis;
+    }
+
+    @Override
+    public void shutdownAsync(String reason) {
+        Thread t = new Thread(() -> {
+            LOG.info("{}: shutting down", reason);
+            close();
+            onShutdown.run();
+        }, "cairn-shutdown");
+        t.start();
+    }
+
+    /** What to run after a SHUTDOWN command has closed the server (the launcher exits the JVM). */
+    public void onShutdown(Runnable r) {
+        onShutdown = r;
+    }
+
+    long nextClientId() {
+        return clientIds.incrementAndGet();
+    }
+
+    int clientCount() {
+        return clients.size();
+    }
+
+    void register(Client c) {
+        clients.put(c.id(), c);
+    }
+
+    void unregister(Client c) {
+        if (c != null) clients.remove(c.id());
+    }
+
+    OutputLimit outputLimit() {
+        return outputLimit;
+    }
+
+    boolean overMaxMemory() {
+        long max = config.getLong("maxmemory");
+        return max > 0 && usedMemory() > max;
+    }
+
+    /** Bytes the data takes, as maxmemory counts it: the heap in use. */
+    public long usedMemory() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    void countCommand(String name, long nanos) {
+        stats.commandsProcessed.increment();
+        long[] c = stats.perCommand.computeIfAbsent(name, k -> new long[2]);
+        synchronized (c) {
+            c[0]++;
+            c[1] += nanos / 1000;
+        }
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Graceful shutdown: stop accepting, let the commands already read finish and their replies go out once durable,
+     * fsync, close the store. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) return;
+            closed = true;
+        }
+        for (Channel l : listeners) l.close().awaitUninterruptibly();
+        // stop reading new requests; what was read is being processed on the event loops
+        for (Client c : clients.values()) c.channel().config().setAutoRead(false);
+        if (cron != null) cron.cancel(false);
+        if (store != null && !store.isClosed()) {
+            try {
+                store.sync(); // every pending reply's write is now durable, and its callback releases it
+            } catch (RuntimeException e) {
+                LOG.warn("final fsync failed: {}", e.getMessage());
+            }
+        }
+        // let the event loops send what they hold, then close the connections
+        for (Client c : clients.values()) {
+            Channel ch = c.channel();
+            ch.eventLoop().execute(() -> ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE));
+        }
+        if (workers != null) workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (store != null && !store.isClosed()) store.close();
+        LOG.info("Cairn is now ready to exit, bye bye...");
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}

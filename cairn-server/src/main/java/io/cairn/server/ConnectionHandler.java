@@ -1,0 +1,293 @@
+package io.cairn.server;
+
+import io.cairn.CairnException;
+import io.cairn.server.command.Client;
+import io.cairn.server.command.Command;
+import io.cairn.server.command.CommandException;
+import io.cairn.server.command.Errors;
+import io.cairn.server.resp.Reply;
+import io.cairn.server.resp.RespProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.DecoderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Locale;
+
+/**
+ * Runs one connection's commands on its event loop and sends the replies in request order, each only once the writes
+ * before it are durable under the fsync policy.
+ *
+ * <p>Replies are appended to one buffer while a read's requests are processed; at the end of the read the buffer is a
+ * chunk, stamped with the log sequence of the connection's last write. A chunk whose writes are already durable (always,
+ * under {@code everysec} and {@code no}) goes out at once; otherwise it waits in a queue and one callback from the log,
+ * run back on this event loop, releases every chunk it covers. The event loop never waits for a disk, and a pipeline of
+ * writes costs one callback, not one per command.
+ *
+ * <p>Back-pressure: when the socket cannot take more, reading stops until it can, so a client that pipelines without
+ * reading holds a bounded amount of memory; a single reply past {@code client-output-buffer-limit} closes the client.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
+
+    private record Chunk(ByteBuf bytes, long seq) {
+    }
+
+    private final CairnServer server;
+    private ChannelHandlerContext ctx;
+    private Client client;
+    private Reply reply;
+    private final ArrayDeque<Chunk> waiting = new ArrayDeque<>();
+    private long requestedSeq;
+    private boolean closing;
+    private long softLimitSince;
+
+    ConnectionHandler(CairnServer server) {
+        this.server = server;
+    }
+
+    Client client() {
+        return client;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        reply = new Reply(ctx.alloc().buffer(256));
+        boolean needsAuth = !server.config().get("requirepass").isEmpty();
+        client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth);
+        server.stats().connectionsReceived.increment();
+        if (server.clientCount() >= server.config().getInt("maxclients")) {
+            server.stats().rejectedConnections.increment();
+            reject("ERR max number of clients reached");
+            return;
+        }
+        if (server.config().getBool("protected-mode") && !needsAuth && !isLoopback(ctx.channel().remoteAddress())) {
+            server.stats().rejectedConnections.increment();
+            reject(PROTECTED_MODE);
+            return;
+        }
+        server.register(client);
+        ctx.fireChannelActive();
+    }
+
+    private void reject(String error) {
+        reply.error(error);
+        ByteBuf b = reply.buffer();
+        reply.buffer(ctx.alloc().buffer(0));
+        closing = true;
+        ctx.writeAndFlush(b).addListener(f -> ctx.close());
+    }
+
+    static boolean isLoopback(java.net.SocketAddress a) {
+        if (a instanceof InetSocketAddress i) return i.getAddress() != null && i.getAddress().isLoopbackAddress();
+        return true; // unix sockets and in-process channels are local
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.unregister(client);
+        reply.buffer().release();
+        for (Chunk c : waiting) c.bytes().release();
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) return;
+        byte[][] args = (byte[][]) msg;
+        execute(args);
+        if (client.shouldClose()) {
+            closing = true;
+            flushChunk();
+            whenFlushed(() -> ctx.close());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushChunk();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // stop reading requests while the client is not reading replies
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void execute(byte[][] args) {
+        Command cmd = server.commands().lookup(args[0]);
+        String display = null;
+        try {
+            if (cmd == null) {
+                throw Errors.error(unknownCommand(args));
+            }
+            if (cmd.handler() == null) { // a container: CONFIG, CLIENT, ...
+                if (args.length < 2) throw Errors.arity(cmd.name());
+                Command sub = cmd.subcommands().get(new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+                if (sub == null) {
+                    throw Errors.unknownSubcommand(new String(args[1], StandardCharsets.UTF_8), cmd.name());
+                }
+                cmd = sub;
+            }
+            display = cmd.name();
+            if (!cmd.arityOk(args.length)) throw Errors.arity(cmd.name());
+            if (!client.authenticated() && !cmd.has("no-auth")) throw Errors.error(Errors.NOAUTH);
+            if (cmd.has("denyoom") && server.overMaxMemory()) throw Errors.error(Errors.OOM);
+            client.touched(cmd.name());
+            long t0 = System.nanoTime();
+            cmd.handler().execute(client, args);
+            server.countCommand(cmd.name(), System.nanoTime() - t0);
+        } catch (CommandException e) {
+            server.stats().errorReplies.increment();
+            reply.error(e.getMessage());
+        } catch (CairnException e) {
+            server.stats().errorReplies.increment();
+            reply.error(StoreErrors.text(e));
+            if (e.code() == CairnException.Code.READ_ONLY || e.code() == CairnException.Code.IO_ERROR) {
+                LOG.warn("{} failed: {}", display, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            server.stats().errorReplies.increment();
+            LOG.error("command {} failed", display, e);
+            reply.error("ERR internal error running '" + display + "': " + e);
+        }
+    }
+
+    static String unknownCommand(byte[][] args) {
+        StringBuilder sb = new StringBuilder("ERR unknown command '")
+                .append(abbreviate(new String(args[0], StandardCharsets.UTF_8))).append("', with args beginning with: ");
+        for (int i = 1; i < args.length && sb.length() < 256; i++) {
+            sb.append('\'').append(abbreviate(new String(args[i], StandardCharsets.UTF_8))).append("' ");
+        }
+        return sb.toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    // ------------------------------------------------------------------ replies in order, after durability
+
+    /** Ends the current chunk of replies: sends it now if its writes are durable, else queues it. */
+    private void flushChunk() {
+        ByteBuf out = reply.buffer();
+        if (!out.isReadable()) return;
+        reply.buffer(ctx.alloc().buffer(256));
+        long seq = client.writer().lastSequence();
+        if (waiting.isEmpty() && client.writer().isDurable(seq)) {
+            send(out);
+            return;
+        }
+        waiting.add(new Chunk(out, seq));
+        if (seq > requestedSeq) {
+            requestedSeq = seq;
+            client.writer().whenDurable(seq).whenComplete((v, err) -> ctx.executor().execute(() -> released(seq, err)));
+        }
+    }
+
+    private void released(long seq, Throwable err) {
+        if (!ctx.channel().isActive()) return;
+        if (err != null) {
+            // the log could not make these writes durable: they must not be acknowledged
+            for (Chunk c : waiting) c.bytes().release();
+            waiting.clear();
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            reply.error("IOERR write could not be made durable: " + cause.getMessage());
+            closing = true;
+            ByteBuf b = reply.buffer();
+            reply.buffer(ctx.alloc().buffer(0));
+            ctx.writeAndFlush(b).addListener(f -> ctx.close());
+            return;
+        }
+        while (!waiting.isEmpty() && waiting.peek().seq() <= seq) send(waiting.poll().bytes());
+    }
+
+    private void send(ByteBuf b) {
+        server.stats().netOutputBytes.add(b.readableBytes());
+        ctx.writeAndFlush(b, ctx.voidPromise());
+        checkOutputLimit();
+    }
+
+    /** Runs {@code action} once every queued reply has been handed to the socket. */
+    private void whenFlushed(Runnable action) {
+        if (waiting.isEmpty()) {
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(f -> action.run());
+            return;
+        }
+        long seq = waiting.peekLast().seq();
+        client.writer().whenDurable(seq).whenComplete((v, e) -> ctx.executor().execute(() -> {
+            released(seq, e);
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(f -> action.run());
+        }));
+    }
+
+    private void checkOutputLimit() {
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        if (ob == null) return;
+        long pending = ob.totalPendingWriteBytes();
+        OutputLimit limit = server.outputLimit();
+        boolean over = limit.hard() > 0 && pending > limit.hard();
+        if (!over && limit.soft() > 0 && pending > limit.soft()) {
+            long now = System.currentTimeMillis();
+            if (softLimitSince == 0) softLimitSince = now;
+            over = now - softLimitSince >= limit.softSeconds() * 1000L;
+        } else if (!over) {
+            softLimitSince = 0;
+        }
+        if (over) {
+            LOG.warn("client id={} addr={} closed for overcoming of output buffer limits ({} bytes pending)",
+                    client.id(), client.address(), pending);
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof RespProtocolException p) {
+            server.stats().protocolErrors.increment();
+            LOG.info("Protocol error ({}) from client: id={} addr={}", p.getMessage(), client.id(), client.address());
+            if (closing) return;
+            closing = true;
+            flushChunk();
+            reply.error("ERR Protocol error: " + p.getMessage());
+            ByteBuf b = reply.buffer();
+            reply.buffer(ctx.alloc().buffer(0));
+            waiting.add(new Chunk(b, client.writer().lastSequence()));
+            whenFlushed(() -> ctx.close());
+        } else if (c instanceof IOException) {
+            LOG.debug("connection {} closed: {}", client == null ? "?" : client.address(), c.getMessage());
+            ctx.close();
+        } else {
+            LOG.error("unexpected error on connection {}", client == null ? "?" : client.address(), c);
+            ctx.close();
+        }
+    }
+
+    static final String PROTECTED_MODE = "DENIED Cairn is running in protected mode because protected mode is enabled and no password "
+            + "is set for the default user. In this mode connections are only accepted from the loopback interface. If you "
+            + "want to connect from external computers to Cairn you may adopt one of the following solutions: 1) Just disable "
+            + "protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to "
+            + "Cairn from the same host the server is running, however MAKE SURE Cairn is not publicly accessible from internet "
+            + "if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the "
+            + "protected mode by editing the Cairn configuration file, and setting the protected mode option to 'no', and then "
+            + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
+            + "'--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to "
+            + "do one of the above things in order for the server to start accepting connections from the outside.";
+}

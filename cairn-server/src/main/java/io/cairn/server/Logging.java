@@ -1,0 +1,28 @@
+package io.cairn.server;
+
+import io.cairn.server.config.ServerConfig;
+
+/**
+ * Sets up the default SLF4J binding (slf4j-simple) from {@code loglevel} and {@code logfile} before the first logger
+ * exists: one line per event with a timestamp and level. A user's own binding or JAVA_OPTS properties win.
+ */
+final class Logging {
+    private Logging() {
+    }
+
+    static void configure(ServerConfig config) {
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", switch (config.get("loglevel")) {
+            case "debug" -> "debug";
+            case "verbose" -> "info";
+            case "warning" -> "warn";
+            case "nothing" -> "off";
+            default -> "info";
+        });
+        setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+        if (!config.get("logfile").isEmpty()) setDefault("org.slf4j.simpleLogger.logFile", config.get("logfile"));
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

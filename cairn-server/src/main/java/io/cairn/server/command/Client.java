@@ -1,0 +1,175 @@
+package io.cairn.server.command;
+
+import io.cairn.Keyspace;
+import io.cairn.Writer;
+import io.cairn.server.resp.Reply;
+import io.netty.channel.Channel;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * One connection's session: selected database, authentication, protocol version, name, and the {@link Writer} whose
+ * last sequence tells when this connection's replies may be sent. Used only on the connection's event loop, except
+ * for the fields CLIENT LIST reads from other threads (volatile).
+ */
+public final class Client {
+    private final long id;
+    private final ServerContext server;
+    private final Channel channel;
+    private final Reply reply;
+    private final Writer writer;
+    private final long createdAt = System.currentTimeMillis();
+
+    private volatile int db;
+    private volatile Keyspace keyspace;
+    private volatile boolean authenticated;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile String lastCommand = "NULL";
+    private volatile long lastInteraction = createdAt;
+    private volatile boolean noEvict;
+    private volatile boolean killed;
+    private boolean closeAfterReply;
+
+    public Client(long id, ServerContext server, Channel channel, Reply reply, boolean authenticated) {
+        this.id = id;
+        this.server = server;
+        this.channel = channel;
+        this.reply = reply;
+        this.writer = server.store().writer();
+        this.authenticated = authenticated;
+        this.keyspace = server.db(0);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    public Writer writer() {
+        return writer;
+    }
+
+    /** The selected database number, -1 if a named keyspace is selected. */
+    public int db() {
+        return db;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public void select(int db, Keyspace ks) {
+        this.db = db;
+        this.keyspace = ks;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean v) {
+        authenticated = v;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String name) {
+        this.name = name;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void libName(String v) {
+        libName = v;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public void libVersion(String v) {
+        libVersion = v;
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void touched(String command) {
+        lastCommand = command;
+        lastInteraction = System.currentTimeMillis();
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean v) {
+        noEvict = v;
+    }
+
+    /** Ask that the connection close once this command's reply is sent (QUIT, CLIENT KILL of oneself). */
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    public boolean shouldClose() {
+        return closeAfterReply;
+    }
+
+    public boolean killed() {
+        return killed;
+    }
+
+    /** Closes the connection from any thread (CLIENT KILL, maxclients, idle timeout). */
+    public void kill() {
+        killed = true;
+        channel.eventLoop().execute(() -> channel.close());
+    }
+
+    public String address() {
+        return format(channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel.localAddress());
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+            return host + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

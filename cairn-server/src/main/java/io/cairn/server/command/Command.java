@@ -1,0 +1,108 @@
+package io.cairn.server.command;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One entry of the command table: everything COMMAND reports and the dispatcher checks, and the handler.
+ *
+ * @param name        lower-case name ({@code "get"}; {@code "config|get"} for a subcommand)
+ * @param arity       Redis's convention: N means exactly N arguments counting the name, -N means at least N
+ * @param flags       Redis's command flags ({@code write}, {@code readonly}, {@code fast}, {@code noauth}, ...)
+ * @param firstKey    position of the first key argument, 0 if none
+ * @param lastKey     position of the last key, -1 for the last argument
+ * @param step        distance between keys
+ * @param group       Redis's documentation group ({@code string}, {@code generic}, {@code server}, ...)
+ * @param summary     one line for COMMAND DOCS
+ * @param since       the Redis version that introduced it
+ * @param handler     runs it; null for a container whose subcommands run instead
+ * @param subcommands for containers (CONFIG, CLIENT, ...): the subcommands by lower-case name
+ */
+public record Command(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step, String group,
+                      String summary, String since, Handler handler, Map<String, Command> subcommands) {
+
+    public Command {
+        flags = Set.copyOf(flags);
+        subcommands = Map.copyOf(subcommands);
+    }
+
+    public boolean has(String flag) {
+        return flags.contains(flag);
+    }
+
+    public boolean isWrite() {
+        return flags.contains("write");
+    }
+
+    /** Whether {@code argc} arguments (name included) fit the arity. */
+    public boolean arityOk(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    /** The key positions of a request, per the table's first/last/step. */
+    public List<Integer> keyPositions(int argc) {
+        if (firstKey <= 0) return List.of();
+        int last = lastKey < 0 ? argc + lastKey : lastKey;
+        java.util.ArrayList<Integer> keys = new java.util.ArrayList<>();
+        for (int i = firstKey; i <= last && i < argc; i += Math.max(1, step)) keys.add(i);
+        return keys;
+    }
+
+    /** A builder, so the families declare their commands as data in a few readable lines. */
+    public static Builder of(String name, int arity, String flags) {
+        return new Builder(name, arity, flags);
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final int arity;
+        private final Set<String> flags;
+        private int firstKey;
+        private int lastKey;
+        private int step;
+        private String group = "generic";
+        private String summary = "";
+        private String since = "1.0.0";
+        private final Map<String, Command> subs = new java.util.LinkedHashMap<>();
+
+        Builder(String name, int arity, String flags) {
+            this.name = name.toLowerCase(java.util.Locale.ROOT);
+            this.arity = arity;
+            this.flags = flags.isBlank() ? Set.of() : Set.of(flags.trim().split("\\s+"));
+        }
+
+        /** Keys from {@code first} to {@code last} (negative counts from the end) every {@code step}. */
+        public Builder keys(int first, int last, int step) {
+            this.firstKey = first;
+            this.lastKey = last;
+            this.step = step;
+            return this;
+        }
+
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        public Builder doc(String summary, String since) {
+            this.summary = summary;
+            this.since = since;
+            return this;
+        }
+
+        public Builder sub(Command c) {
+            subs.put(c.name().substring(c.name().indexOf('|') + 1), c);
+            return this;
+        }
+
+        public Command run(Handler h) {
+            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, h, subs);
+        }
+
+        /** A container: its subcommands run; the container itself answers only to a missing or unknown one. */
+        public Command container() {
+            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, null, subs);
+        }
+    }
+}

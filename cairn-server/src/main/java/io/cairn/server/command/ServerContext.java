@@ -1,0 +1,45 @@
+package io.cairn.server.command;
+
+import io.cairn.Cairn;
+import io.cairn.Keyspace;
+import io.cairn.server.config.ServerConfig;
+
+import java.util.Collection;
+
+/** What commands may use of the running server. Implemented by {@code io.cairn.server.CairnServer}. */
+public interface ServerContext {
+    Cairn store();
+
+    /** Database {@code index} (0 to {@link #databases()}-1): db 0 is the store's default keyspace. */
+    Keyspace db(int index);
+
+    int databases();
+
+    /** The database number of {@code ks}, or -1 for a named keyspace outside the numbered ones. */
+    int dbIndexOf(Keyspace ks);
+
+    ServerConfig config();
+
+    CommandTable commands();
+
+    /** Every connected client. */
+    Collection<Client> clients();
+
+    ServerStats stats();
+
+    /** Milliseconds since the epoch when the server started. */
+    long startedAt();
+
+    String runId();
+
+    /** The TCP port clients connect to (the actual one if configured as 0). */
+    int port();
+
+    /** Stops the server as SIGTERM does: stop accepting, finish in-flight commands, fsync, close. Returns at once. */
+    void shutdownAsync(String reason);
+
+    /** Milliseconds since the epoch of the last SAVE (or of the start). */
+    long lastSave();
+
+    void lastSave(long millis);
+}

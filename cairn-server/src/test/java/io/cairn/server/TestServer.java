@@ -1,0 +1,51 @@
+package io.cairn.server;
+
+import io.cairn.server.config.ServerConfig;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Cairn server on loopback, on a port the OS picks, with its data in a test's directory. Settings are passed as
+ * {@code --name value} pairs, as on the command line.
+ */
+final class TestServer implements AutoCloseable {
+    final Path dir;
+    final CairnServer server;
+
+    private TestServer(Path dir, CairnServer server) {
+        this.dir = dir;
+        this.server = server;
+    }
+
+    /** Starts a server in {@code dir}; {@code settings} are "name", "value" pairs. */
+    static TestServer start(Path dir, String... settings) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
+        for (int i = 0; i < settings.length; i += 2) {
+            args.add("--" + settings[i]);
+            args.add(settings[i + 1]);
+        }
+        ServerConfig config = ServerConfig.fromArgs(args, Map.of());
+        CairnServer s = new CairnServer(config).useEphemeralPorts();
+        s.start();
+        return new TestServer(dir, s);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** A new Jedis connection (RESP2) to this server; the caller closes it. */
+    Jedis jedis() {
+        return new Jedis("127.0.0.1", port(), 10_000);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
