@@ -342,7 +342,10 @@ public final class Keyspace {
         return engine.scanKeys(state, cursor, Math.max(1, count), keys);
     }
 
-    /** A live key chosen at random, or {@code null} if the keyspace is empty. */
+    /**
+     * A live key chosen at random, or {@code null} if the keyspace is empty. Near-uniform for HASH; for ORDERED, a
+     * probe drawn inside the key range, which favours keys that follow sparse stretches of it.
+     */
     public byte[] randomKey() {
         return engine.randomKey(state, java.util.concurrent.ThreadLocalRandom.current());
     }
