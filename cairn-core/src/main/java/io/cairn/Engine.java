@@ -791,13 +791,7 @@ final class Engine {
             if (index instanceof io.cairn.index.HashIndex h) {
                 c = h.random(random);
             } else {
-                Iterator<Index.Slot> first = index.iterator();
-                if (!first.hasNext()) return null;
-                Iterator<Index.Slot> last = index.range(null, true, null, false, true);
-                byte[] probe = between(first.next().key(), last.hasNext() ? last.next().key() : null, random);
-                Iterator<Index.Slot> it = index.range(probe, true, null, false, false);
-                if (!it.hasNext()) it = index.iterator();
-                c = it.hasNext() ? it.next().cell() : null;
+                c = ((io.cairn.index.OrderedIndex) index).random(random);
             }
             if (c == null) return null;
             if (Cells.live(c, now)) return Cells.key(c);
@@ -808,23 +802,6 @@ final class Engine {
             if (Cells.live(s.cell(), now)) return s.key().clone();
         }
         return null;
-    }
-
-    /**
-     * A random key between {@code lo} and {@code hi} (inclusive) in byte order: their common prefix, then a byte drawn
-     * between theirs, then random bytes; spreads an ordered index's random picks over its actual key range.
-     */
-    private static byte[] between(byte[] lo, byte[] hi, java.util.random.RandomGenerator random) {
-        if (hi == null) return lo;
-        int p = 0;
-        while (p < lo.length && p < hi.length && lo[p] == hi[p]) p++;
-        byte[] probe = new byte[p + 8];
-        System.arraycopy(lo, 0, probe, 0, p);
-        int from = p < lo.length ? lo[p] & 0xFF : 0;
-        int to = p < hi.length ? hi[p] & 0xFF : 0xFF;
-        probe[p] = (byte) (from + random.nextInt(Math.max(1, to - from + 1)));
-        for (int i = p + 1; i < probe.length; i++) probe[i] = (byte) random.nextInt(256);
-        return probe;
     }
 
     /** Keys of {@code ks} that have an expiry (expired ones not yet reclaimed included). */

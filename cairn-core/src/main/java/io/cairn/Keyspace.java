@@ -343,8 +343,8 @@ public final class Keyspace {
     }
 
     /**
-     * A live key chosen at random, or {@code null} if the keyspace is empty. Near-uniform for HASH; for ORDERED, a
-     * probe drawn inside the key range, which favours keys that follow sparse stretches of it.
+     * A live key chosen at random, or {@code null} if the keyspace is empty. Near-uniform for HASH; close to uniform
+     * for ORDERED (a random descent of its skip list).
      */
     public byte[] randomKey() {
         return engine.randomKey(state, java.util.concurrent.ThreadLocalRandom.current());

@@ -223,9 +223,7 @@ class AtomicTest {
             clock.advance(2000);
             Set<String> picked = new HashSet<>();
             for (int i = 0; i < 500; i++) picked.add(new String(k.randomKey()));
-            // HASH picks near-uniformly; ORDERED draws a probe key inside the key range, which favours keys after
-            // sparse stretches: spread, not uniform
-            assertThat(picked).doesNotContain("dying").hasSizeGreaterThan(kind == IndexKind.HASH ? 10 : 3);
+            assertThat(picked).doesNotContain("dying").hasSizeGreaterThan(30);
         }
     }
 }

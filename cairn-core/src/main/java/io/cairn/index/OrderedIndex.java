@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * unlinks the node's index entries first, then the node itself; a reader already standing on it walks on through its
  * unchanged next link. So a reader never misses a key that is present for the whole of its search.
  */
-final class OrderedIndex implements Index {
+public final class OrderedIndex implements Index {
     /** A base-level node; the head's cell is null. */
     private static final class Node {
         volatile byte[] cell;
@@ -106,6 +106,42 @@ final class OrderedIndex implements Index {
         int c = 1;
         while (n != null && (c = compare(n.cell, key)) < 0) n = n.next;
         return !exact || (n != null && c == 0) ? n : null;
+    }
+
+    /**
+     * A held cell (perhaps expired) picked at random, or null if the index is empty: descends the levels choosing
+     * uniformly among the nodes of each span between two nodes of the level above. Not exactly uniform (spans differ in
+     * length) but close, and O(log n) expected; never a walk of the whole list.
+     */
+    public byte[] random(java.util.random.RandomGenerator rnd) {
+        Node stop = null; // the span ends before this base node (null: the end of the list)
+        Level q = top;
+        Node base;
+        while (true) {
+            int n = 0;
+            for (Level r = q; r != null && r.node != stop; r = r.right) n++;
+            Level chosen = q;
+            for (int i = rnd.nextInt(Math.max(1, n)); i > 0 && chosen.right != null; i--) chosen = chosen.right;
+            Level after = chosen.right;
+            if (after != null && after.node != stop) stop = after.node;
+            if (chosen.down == null) {
+                base = chosen.node;
+                break;
+            }
+            q = chosen.down;
+        }
+        // the base nodes from base (the head excluded) up to stop
+        Node first = base.cell == null ? base.next : base;
+        int n = 0;
+        for (Node x = first; x != null && x != stop; x = x.next) n++;
+        if (n == 0) {
+            Node any = top.node;
+            while (any != null && any.cell == null) any = any.next;
+            return any == null ? null : any.cell;
+        }
+        Node x = first;
+        for (int i = rnd.nextInt(n); i > 0 && x.next != null; i--) x = x.next;
+        return x.cell;
     }
 
     @Override
