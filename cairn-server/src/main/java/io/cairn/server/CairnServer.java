@@ -74,6 +74,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private int port;
     private int tlsPort;
     private volatile boolean closed;
+    private volatile boolean ready;
     private final Object closeLock = new Object();
     private Runnable onShutdown = () -> { };
     private boolean ephemeralPorts;
@@ -91,35 +92,48 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return this;
     }
 
-    /** Opens the store and starts listening. */
+    /**
+     * Listens, then opens the store: a port already taken fails before any data is touched. Until the store is open,
+     * a client is answered {@code -LOADING} and closed, as Redis does while it loads.
+     */
     public CairnServer start() throws IOException {
-        Path dir = Path.of(config.get("dir"));
-        CairnOptions options = CairnOptions.builder()
-                .fsyncPolicy(fsyncPolicy(config.get("appendfsync")))
-                .segmentSize(config.getLong("cairn-segment-size"))
-                .defaultIndexKind(IndexKind.valueOf(config.get("cairn-default-index").toUpperCase(java.util.Locale.ROOT)))
-                .build();
-        long t0 = System.nanoTime();
-        store = Cairn.open(dir, options);
-        LOG.info("store opened in {} ({} keys, recovered in {} ms)", dir.toAbsolutePath(), store.stats().keys(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        applyLimits();
+        config.onChange("client-output-buffer-limit", v -> applyLimits());
+        config.onChange("proto-max-bulk-len", v -> applyLimits());
+        config.onChange("client-query-buffer-limit", v -> applyLimits());
+        config.onChange("cairn-max-inline-len", v -> applyLimits());
+        config.onChange("cairn-max-multibulk-len", v -> applyLimits());
         try {
-            int n = config.getInt("databases");
-            dbs = new Keyspace[n];
-            dbs[0] = store.defaultKeyspace();
-            for (int i = 1; i < n; i++) dbs[i] = store.keyspace(dbName(i), store.options().defaultIndexKind());
-            applyLimits();
-            config.onChange("client-output-buffer-limit", v -> applyLimits());
-            config.onChange("proto-max-bulk-len", v -> applyLimits());
-            config.onChange("client-query-buffer-limit", v -> applyLimits());
-            config.onChange("cairn-max-inline-len", v -> applyLimits());
-            config.onChange("cairn-max-multibulk-len", v -> applyLimits());
             bind();
+            Path dir = Path.of(config.get("dir"));
+            CairnOptions options = CairnOptions.builder()
+                    .fsyncPolicy(fsyncPolicy(config.get("appendfsync")))
+                    .segmentSize(config.getLong("cairn-segment-size"))
+                    .defaultIndexKind(IndexKind.valueOf(config.get("cairn-default-index").toUpperCase(java.util.Locale.ROOT)))
+                    .build();
+            long t0 = System.nanoTime();
+            store = Cairn.open(dir, options);
+            int n = config.getInt("databases");
+            Keyspace[] d = new Keyspace[n];
+            d[0] = store.defaultKeyspace();
+            for (int i = 1; i < n; i++) d[i] = store.keyspace(dbName(i), store.options().defaultIndexKind());
+            dbs = d;
+            LOG.info("store opened in {} ({} keys, recovered in {} ms)", dir.toAbsolutePath(), store.stats().keys(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            ready = true;
+            LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loops, appendfsync {})",
+                    Version.VERSION, config.get("bind"), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
+                    Epoll.isAvailable() ? "epoll" : "nio", config.getInt("io-threads"), config.get("appendfsync"));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
         return this;
+    }
+
+    /** Whether the store is open and commands can run. */
+    boolean ready() {
+        return ready;
     }
 
     /** The keyspace name of numbered database {@code i} (i >= 1). */
@@ -171,9 +185,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             }
         }
         cron = workers.next().scheduleAtFixedRate(this::cron, 1, 1, TimeUnit.SECONDS);
-        LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loops, appendfsync {})",
-                Version.VERSION, String.join(" ", addresses), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
-                epoll ? "epoll" : "nio", config.getInt("io-threads"), config.get("appendfsync"));
     }
 
     private Channel listen(Class<? extends ServerChannel> channelClass, String host, int port, SslContext ssl, boolean optional)
@@ -387,7 +398,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         if (workers != null) workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
         if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         if (store != null && !store.isClosed()) store.close();
-        LOG.info("Cairn is now ready to exit, bye bye...");
+        if (ready) LOG.info("Cairn is now ready to exit, bye bye...");
     }
 
     public boolean isClosed() {

@@ -61,6 +61,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         reply = new Reply(ctx.alloc().buffer(256));
+        if (!server.ready()) {
+            closing = true;
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("-LOADING Cairn is loading the dataset in memory\r\n",
+                    StandardCharsets.US_ASCII)).addListener(f -> ctx.close());
+            return;
+        }
         boolean needsAuth = !server.config().get("requirepass").isEmpty();
         client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth);
         server.stats().connectionsReceived.increment();
@@ -93,6 +99,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (client == null) { // closed before the store was ready
+            reply.buffer().release();
+            ctx.fireChannelInactive();
+            return;
+        }
         server.unregister(client);
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
@@ -260,6 +271,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (client == null) {
+            ctx.close();
+            return;
+        }
         if (c instanceof RespProtocolException p) {
             server.stats().protocolErrors.increment();
             LOG.info("Protocol error ({}) from client: id={} addr={}", p.getMessage(), client.id(), client.address());
