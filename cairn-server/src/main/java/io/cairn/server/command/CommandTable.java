@@ -13,10 +13,49 @@ import java.util.TreeMap;
  */
 public final class CommandTable {
     private final Map<String, Command> byName = new HashMap<>();
+    /**
+     * The same commands in an open-addressing table keyed by the ASCII-case-folded name bytes, so looking up a
+     * request's name allocates nothing: this runs once per command on the event loop.
+     */
+    private byte[][] names = new byte[64][];
+    private Command[] commands = new Command[64];
 
     public CommandTable add(Command c) {
         if (byName.putIfAbsent(c.name(), c) != null) throw new IllegalStateException("command " + c.name() + " registered twice");
+        if (byName.size() * 2 > names.length) rehash(names.length * 2);
+        insert(c);
         return this;
+    }
+
+    private void insert(Command c) {
+        byte[] n = c.name().getBytes(StandardCharsets.ISO_8859_1);
+        int mask = names.length - 1;
+        int i = hash(n) & mask;
+        while (names[i] != null) i = (i + 1) & mask;
+        names[i] = n;
+        commands[i] = c;
+    }
+
+    private void rehash(int capacity) {
+        names = new byte[capacity][];
+        commands = new Command[capacity];
+        for (Command c : byName.values()) insert(c);
+    }
+
+    private static int hash(byte[] name) {
+        int h = 0;
+        for (byte b : name) h = 31 * h + (b >= 'A' && b <= 'Z' ? b + 32 : b);
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsFolded(byte[] lower, byte[] name) {
+        if (lower.length != name.length) return false;
+        for (int i = 0; i < name.length; i++) {
+            byte b = name[i];
+            if (b >= 'A' && b <= 'Z') b += 32;
+            if (b != lower[i]) return false;
+        }
+        return true;
     }
 
     /** The table with every family's commands. */
@@ -33,7 +72,11 @@ public final class CommandTable {
     /** The command named by {@code name} (any case), or null. */
     public Command lookup(byte[] name) {
         if (name.length > 64) return null;
-        return byName.get(lower(name));
+        int mask = names.length - 1;
+        for (int i = hash(name) & mask; names[i] != null; i = (i + 1) & mask) {
+            if (equalsFolded(names[i], name)) return commands[i];
+        }
+        return null;
     }
 
     public Command lookup(String name) {
@@ -46,22 +89,5 @@ public final class CommandTable {
 
     public int size() {
         return byName.size();
-    }
-
-    private static String lower(byte[] name) {
-        boolean lower = true;
-        for (byte b : name) {
-            if (b >= 'A' && b <= 'Z') {
-                lower = false;
-                break;
-            }
-        }
-        if (lower) return new String(name, StandardCharsets.ISO_8859_1);
-        byte[] l = new byte[name.length];
-        for (int i = 0; i < name.length; i++) {
-            byte b = name[i];
-            l[i] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
-        }
-        return new String(l, StandardCharsets.ISO_8859_1);
     }
 }
