@@ -272,6 +272,18 @@ class KeyCommandsTest {
             // an unknown cursor starts over rather than failing
             assertThat(((List<?>) cmd(c, "SCAN", "12345", "COUNT", "1")).get(1)).isEqualTo(List.of("os:000"));
             scanErrors(c);
+
+            // the server keeps at most 10,000 cursors: the least recently used one is forgotten, and starts over
+            @SuppressWarnings("unchecked")
+            String old = (String) ((List<Object>) cmd(c, "SCAN", "0", "COUNT", "1")).get(0);
+            redis.clients.jedis.Pipeline p = c.pipelined();
+            redis.clients.jedis.commands.ProtocolCommand scan = () -> "SCAN".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 10_000; i++) p.sendCommand(scan, "0", "COUNT", "1");
+            p.sync();
+            assertThat(((List<?>) cmd(c, "SCAN", old, "COUNT", "1")).get(1)).isEqualTo(List.of("os:000"));
+            @SuppressWarnings("unchecked")
+            String recent = (String) ((List<Object>) cmd(c, "SCAN", "0", "COUNT", "1")).get(0);
+            assertThat(((List<?>) cmd(c, "SCAN", recent, "COUNT", "1")).get(1)).isEqualTo(List.of("os:000a"));
         }
     }
 
