@@ -352,6 +352,16 @@ class StringCommandsTest {
         assertThat(cmd(j, "INCRBYFLOAT", "f:int", "1.")).isEqualTo("4.5");
         assertThat(cmd(j, "INCRBYFLOAT", "f:big", "1e20")).isEqualTo("100000000000000000000");
         assertThat(cmd(j, "INCRBYFLOAT", "f:third", "0.333333333333333333333")).isEqualTo("0.33333333333333333");
+        cmd(j, "SET", "f:32", "17179869184");
+        assertThat(cmd(j, "INCRBYFLOAT", "f:32", "1.5")).isEqualTo("17179869185.5");
+        assertThat(cmd(j, "INCRBYFLOAT", "f:32", "17179869184")).isEqualTo("34359738369.5");
+        // no negative zero
+        assertThat(cmd(j, "INCRBYFLOAT", "f:nz", "0.024390243902439025")).isEqualTo("0.02439024390243902");
+        assertThat(cmd(j, "INCRBYFLOAT", "f:nz", "-0.024390243902439025")).isEqualTo("0");
+        // a NUL inside the value is not a number
+        cmd(j, "SET", "f:nul", "1");
+        cmd(j, "SETRANGE", "f:nul", "2", "2");
+        assertError(j, "ERR value is not a valid float", "INCRBYFLOAT", "f:nul", "1");
         // errors
         assertError(j, "ERR value is not a valid float", "INCRBYFLOAT", "f:k", "abc");
         assertError(j, "ERR value is not a valid float", "INCRBYFLOAT", "f:k", " 1");
