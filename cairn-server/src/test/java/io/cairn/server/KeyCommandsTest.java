@@ -493,8 +493,4 @@ class KeyCommandsTest {
             assertThat(cmd(c, "PEXPIRETIME", "rs:f")).isEqualTo(at);
         }
     }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

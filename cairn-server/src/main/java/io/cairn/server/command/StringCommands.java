@@ -189,8 +189,6 @@ final class StringCommands {
         return v;
     }
 
-    private static final Object NOT_SET = new Object();
-
     private static void set(Client c, byte[][] a) {
         byte[] key = a[1];
         byte[] value = a[2];
@@ -204,8 +202,7 @@ final class StringCommands {
         String name = Args.str(a[0]).toLowerCase(java.util.Locale.ROOT);
         Keyspace ks = c.keyspace();
         boolean get = (flags & GET) != 0;
-        // returns the old value (GET), NOT_SET when NX/XX stopped it, or null
-        Object[] old = new Object[1];
+        byte[][] old = new byte[1][]; // the value before, read only for GET
         boolean done = c.writer().atomically(tx -> {
             long at = o.expire() == null ? 0 : expireAt(o.expire(), flags, tx.now(), name);
             byte[] prev = get ? tx.get(ks, key) : null;
@@ -218,7 +215,7 @@ final class StringCommands {
         });
         if (get) {
             counted(c, old[0]);
-            c.reply().bulk((byte[]) old[0]);
+            c.reply().bulk(old[0]);
         } else if (done) {
             c.reply().ok();
         } else {
