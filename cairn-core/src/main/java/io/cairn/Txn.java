@@ -115,17 +115,26 @@ public final class Txn {
     }
 
     /**
-     * Sets when a present key expires: {@code 0} removes its expiry, a time at or before {@link #now()} deletes it.
-     * Returns whether the key was present.
+     * Sets when a present key expires; a time at or before {@link #now()} (zero and negative times included) deletes
+     * it. Returns whether the key was present. {@link #persist} removes an expiry.
      */
     public boolean expireAt(Keyspace ks, byte[] key, long expireAt) {
         KeyspaceState s = state(ks);
         byte[] c = cell(s, key);
         if (c == null) return false;
-        if (expireAt != 0 && expireAt <= now) return delete(ks, key);
-        if (expireAt < 0) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "expiry " + expireAt + " is negative");
+        if (expireAt <= now) return delete(ks, key);
         mutations.add(new Mutation.Expire(s.id, key, expireAt));
         remember(s, key, Cells.withExpiry(c, expireAt));
+        return true;
+    }
+
+    /** Removes the expiry of a present key; returns whether the key was present and had one. */
+    public boolean persist(Keyspace ks, byte[] key) {
+        KeyspaceState s = state(ks);
+        byte[] c = cell(s, key);
+        if (c == null || Cells.expireAt(c) == 0) return false;
+        mutations.add(new Mutation.Expire(s.id, key, 0));
+        remember(s, key, Cells.withExpiry(c, 0));
         return true;
     }
 

@@ -88,7 +88,8 @@ class AtomicTest {
             a.put("p", "v");
             db.atomically(tx -> {
                 assertThat(tx.expireAt(a, b("p"), tx.now() + 5000)).isTrue();
-                assertThat(tx.expireAt(a, b("e"), 0)).isTrue(); // persist
+                assertThat(tx.persist(a, b("e"))).isTrue();
+                assertThat(tx.persist(a, b("e"))).isFalse(); // no expiry left
                 assertThat(tx.expireAt(a, b("missing"), tx.now() + 5000)).isFalse();
                 return null;
             });

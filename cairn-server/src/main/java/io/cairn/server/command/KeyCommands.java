@@ -376,7 +376,7 @@ final class KeyCommands {
         Keyspace ks = c.keyspace();
         boolean removed = c.writer().atomically(tx -> {
             if (tx.expiresAt(ks, a[1]) <= 0) return false;
-            tx.expireAt(ks, a[1], 0);
+            tx.persist(ks, a[1]);
             return true;
         });
         c.reply().integer(removed ? 1 : 0);

@@ -280,7 +280,7 @@ final class StringCommands {
                 if (o.expire() != null) {
                     tx.expireAt(ks, key, expireAt(o.expire(), o.flags(), tx.now(), "getex")); // a past EXAT/PXAT deletes
                 } else if (tx.expiresAt(ks, key) > 0) { // PERSIST, and there is something to remove
-                    tx.expireAt(ks, key, 0);
+                    tx.persist(ks, key);
                 }
                 return cur;
             });
