@@ -41,8 +41,24 @@ final class ConfigParams {
             if (!Set.of("always", "everysec", "no").contains(v)) throw new IllegalArgumentException("appendfsync must be always, everysec or no");
             return v;
         }, "always: reply after fsync (group commit); everysec: fsync every second; no: leave it to the OS"));
-        l.add(p("save", "3600 1 300 100 60 10000", true, s -> s.trim(),
-                "accepted for tools; the write-ahead log already persists every write (snapshots: SAVE)"));
+        l.add(p("save", "3600 1 300 100 60 10000", true, ConfigParams::save,
+                "accepted, no effect: there are no RDB snapshots to schedule; the write-ahead log already persists every write"));
+        l.add(p("appendfilename", "appendonly.aof", false, ConfigParams::fileName,
+                "accepted, no effect: Cairn's log is the segment files under dir/wal"));
+        l.add(p("appenddirname", "appendonlydir", false, ConfigParams::fileName,
+                "accepted, no effect: Cairn's log is the segment files under dir/wal"));
+        l.add(p("dbfilename", "dump.rdb", true, ConfigParams::fileName,
+                "accepted, no effect: Cairn writes no RDB file (SAVE and BGSAVE fsync the log)"));
+        l.add(p("stop-writes-on-bgsave-error", "yes", true, yesNo(),
+                "accepted, no effect: a failed fsync of the log turns the store read-only by itself"));
+        l.add(p("rdbcompression", "yes", true, yesNo(), "accepted, no effect: no RDB files"));
+        l.add(p("rdbchecksum", "yes", true, yesNo(), "accepted, no effect: no RDB files (every log record has a CRC)"));
+        l.add(p("no-appendfsync-on-rewrite", "no", true, yesNo(), "accepted, no effect: the log is never rewritten"));
+        l.add(p("auto-aof-rewrite-percentage", "100", true, range(0, Integer.MAX_VALUE), "accepted, no effect: the log is never rewritten"));
+        l.add(p("auto-aof-rewrite-min-size", "64mb", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: the log is never rewritten"));
+        l.add(p("aof-use-rdb-preamble", "yes", true, yesNo(), "accepted, no effect: no RDB preamble"));
+        l.add(p("aof-load-truncated", "yes", true, yesNo(),
+                "accepted, no effect: a torn log tail is always cut and reported at startup"));
         l.add(p("cairn-segment-size", "64mb", false, bytes(4096, 1L << 30), "write-ahead log segment size"));
         l.add(p("cairn-default-index", "hash", false, s -> IndexKind.valueOf(s.trim().toUpperCase(Locale.ROOT)).name().toLowerCase(Locale.ROOT),
                 "index kind of keyspaces created without one: hash or ordered"));
@@ -56,13 +72,105 @@ final class ConfigParams {
             }
             return v;
         }, "noeviction: writes past maxmemory get an OOM error"));
+        l.add(p("maxmemory-samples", "5", true, range(1, 64), "accepted, no effect: no eviction (maxmemory-policy noeviction)"));
+        l.add(p("maxmemory-eviction-tenacity", "10", true, range(0, 100), "accepted, no effect: no eviction"));
+        l.add(p("maxmemory-clients", "0", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: client memory is not limited as a whole"));
+        l.add(p("lfu-log-factor", "10", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no LFU eviction"));
+        l.add(p("lfu-decay-time", "1", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no LFU eviction"));
+        l.add(p("active-expire-effort", "1", true, range(1, 10),
+                "accepted, no effect: expired keys are invisible at once and reclaimed by the store's own expirer"));
+        l.add(p("lazyfree-lazy-eviction", "no", true, yesNo(), "accepted, no effect: memory is freed by the JVM's collector"));
+        l.add(p("lazyfree-lazy-expire", "no", true, yesNo(), "accepted, no effect: memory is freed by the JVM's collector"));
+        l.add(p("lazyfree-lazy-server-del", "no", true, yesNo(), "accepted, no effect: memory is freed by the JVM's collector"));
+        l.add(p("lazyfree-lazy-user-del", "no", true, yesNo(), "accepted, no effect: memory is freed by the JVM's collector"));
+        l.add(p("lazyfree-lazy-user-flush", "no", true, yesNo(), "accepted, no effect: FLUSHDB and FLUSHALL are one log record either way"));
+        l.add(p("replica-lazy-flush", "no", true, yesNo(), "accepted, no effect: no replication yet"));
+        l.add(p("activerehashing", "yes", true, yesNo(), "accepted, no effect: Cairn's hash index resizes itself"));
+        l.add(p("activedefrag", "no", true, yesNo(), "accepted, no effect: the JVM's collector compacts memory"));
+        l.add(p("jemalloc-bg-thread", "yes", true, yesNo(), "accepted, no effect: no jemalloc (mem_allocator jvm)"));
+        // encodings Redis tunes; Cairn stores every value one way
+        l.add(a("hash-max-listpack-entries", List.of("hash-max-ziplist-entries"), "128", true, range(0, Long.MAX_VALUE),
+                "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(a("hash-max-listpack-value", List.of("hash-max-ziplist-value"), "64", true, range(0, Long.MAX_VALUE),
+                "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(a("list-max-listpack-size", List.of("list-max-ziplist-size"), "-2", true, range(Integer.MIN_VALUE, Integer.MAX_VALUE),
+                "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(p("list-compress-depth", "0", true, range(0, Integer.MAX_VALUE), "accepted, no effect: lists are not compressed"));
+        l.add(p("set-max-intset-entries", "512", true, range(0, Long.MAX_VALUE), "accepted, no effect: Cairn has no intset encoding"));
+        l.add(p("set-max-listpack-entries", "128", true, range(0, Long.MAX_VALUE), "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(p("set-max-listpack-value", "64", true, range(0, Long.MAX_VALUE), "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(a("zset-max-listpack-entries", List.of("zset-max-ziplist-entries"), "128", true, range(0, Long.MAX_VALUE),
+                "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(a("zset-max-listpack-value", List.of("zset-max-ziplist-value"), "64", true, range(0, Long.MAX_VALUE),
+                "accepted, no effect: Cairn has no listpack encodings"));
+        l.add(p("stream-node-max-bytes", "4kb", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: no streams yet"));
+        l.add(p("stream-node-max-entries", "100", true, range(0, Long.MAX_VALUE), "accepted, no effect: no streams yet"));
+        l.add(p("hll-sparse-max-bytes", "3000", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: no HyperLogLogs yet"));
+        // events, diagnostics
+        l.add(p("notify-keyspace-events", "", true, ConfigParams::keyspaceEvents,
+                "stored and validated as Redis does (classes Ag$lshzxeKEtmdn); events are sent once pub/sub arrives"));
+        l.add(p("hz", "10", true, s -> {
+            long v = Long.parseLong(range(0, Integer.MAX_VALUE).apply(s));
+            return Long.toString(Math.max(1, Math.min(500, v))); // Redis clamps to 1..500
+        }, "accepted, no effect: Cairn's periodic work runs on its own schedule (clamped to 1..500 as Redis does)"));
+        l.add(p("dynamic-hz", "yes", true, yesNo(), "accepted, no effect: see hz"));
+        l.add(p("slowlog-log-slower-than", "10000", true, range(-1, Long.MAX_VALUE), "accepted, no effect: no slow log yet"));
+        l.add(p("slowlog-max-len", "128", true, range(0, Long.MAX_VALUE), "accepted, no effect: no slow log yet"));
+        l.add(p("latency-monitor-threshold", "0", true, range(0, Long.MAX_VALUE), "accepted, no effect: no latency monitor yet"));
+        l.add(p("latency-tracking", "yes", true, yesNo(), "accepted, no effect: INFO latencystats is not reported yet"));
+        l.add(p("latency-tracking-info-percentiles", "50 99 99.9", true, ConfigParams::percentiles,
+                "accepted, no effect: INFO latencystats is not reported yet"));
+        l.add(a("busy-reply-threshold", List.of("lua-time-limit"), "5000", true, range(0, Long.MAX_VALUE),
+                "accepted, no effect: no scripting yet"));
+        l.add(p("acllog-max-len", "128", true, range(0, Long.MAX_VALUE), "accepted, no effect: no ACL log (one user: default)"));
+        l.add(p("enable-debug-command", "no", false, s -> oneOf(s, "yes", "no", "local"), "accepted, no effect: no DEBUG command"));
+        l.add(p("enable-protected-configs", "no", false, s -> oneOf(s, "yes", "no", "local"),
+                "accepted, no effect: every mutable parameter may be set with CONFIG SET"));
+        l.add(p("enable-module-command", "no", false, s -> oneOf(s, "yes", "no", "local"), "accepted, no effect: no modules"));
+        // process
+        l.add(p("daemonize", "no", false, s -> {
+            if (!oneOf(s, "yes", "no").equals("no")) {
+                throw new IllegalArgumentException("Cairn does not daemonize; run it under a supervisor (systemd, docker) instead");
+            }
+            return "no";
+        }, "always no: Cairn runs in the foreground"));
+        l.add(p("supervised", "no", false, s -> oneOf(s, "no", "upstart", "systemd", "auto"),
+                "accepted, no effect: Cairn sends no readiness notifications"));
+        l.add(p("pidfile", "", false, s -> s, "accepted, no effect: Cairn writes no pid file"));
+        l.add(p("unixsocket", "", false, s -> {
+            if (!s.isBlank()) throw new IllegalArgumentException("unix sockets are not supported; use bind and port");
+            return "";
+        }, "must be empty: unix sockets are not supported"));
+        l.add(p("unixsocketperm", "0", false, s -> s.trim(), "accepted, no effect: unix sockets are not supported"));
+        l.add(p("io-threads-do-reads", "no", false, yesNo(), "accepted, no effect: every io-thread reads and runs commands"));
+        l.add(p("cluster-enabled", "no", false, s -> {
+            if (!oneOf(s, "yes", "no").equals("no")) throw new IllegalArgumentException("cluster mode is not supported");
+            return "no";
+        }, "always no: Cairn is a standalone server"));
+        l.add(p("shutdown-timeout", "10", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no replicas to wait for on shutdown"));
+        l.add(p("crash-log-enabled", "yes", true, yesNo(), "accepted, no effect"));
+        l.add(p("set-proc-title", "yes", false, yesNo(), "accepted, no effect: the JVM's process title is not changed"));
+        l.add(p("always-show-logo", "no", true, yesNo(), "accepted, no effect: no logo"));
+        l.add(p("syslog-enabled", "no", false, yesNo(), "accepted, no effect: logs go to logfile or standard output"));
+        // replication (none yet)
+        l.add(a("replica-read-only", List.of("slave-read-only"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
+        l.add(a("replica-serve-stale-data", List.of("slave-serve-stale-data"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
+        l.add(p("repl-diskless-sync", "yes", true, yesNo(), "accepted, no effect: no replication yet"));
+        l.add(p("repl-diskless-sync-delay", "5", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no replication yet"));
+        l.add(p("repl-backlog-size", "1mb", true, bytes(1, Long.MAX_VALUE), "accepted, no effect: no replication yet"));
+        l.add(a("min-replicas-to-write", List.of("min-slaves-to-write"), "0", true, range(0, Integer.MAX_VALUE),
+                "accepted, no effect: no replication yet"));
+        l.add(a("min-replicas-max-lag", List.of("min-slaves-max-lag"), "10", true, range(0, Integer.MAX_VALUE),
+                "accepted, no effect: no replication yet"));
         // protocol limits
         l.add(p("proto-max-bulk-len", "512mb", true, bytes(1024 * 1024, Long.MAX_VALUE), "longest bulk string a client may send"));
         l.add(p("client-query-buffer-limit", "1gb", true, bytes(1024 * 1024, Long.MAX_VALUE), "most unparsed bytes held for one client"));
         l.add(p("cairn-max-inline-len", "64kb", true, bytes(16, 1L << 30), "longest inline (telnet) command line"));
         l.add(p("cairn-max-multibulk-len", "1073741824", true, range(1, Integer.MAX_VALUE), "most arguments in one request"));
-        l.add(p("client-output-buffer-limit", "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", true, s -> s.trim(),
-                "normal class: hard limit, soft limit, soft seconds for a client's unsent replies; 0 none"));
+        l.add(new ConfigParam("client-output-buffer-limit", List.of(), "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", true,
+                s -> clientOutputBufferLimit(DEFAULT_OUTPUT_LIMITS, s),
+                "<class> <hard> <soft> <soft seconds>, per class (normal, replica, pubsub); the normal class limits a client's "
+                        + "unsent replies (0: none); setting one class keeps the others", ConfigParams::clientOutputBufferLimit));
         // tls
         l.add(p("tls-port", "0", false, range(0, 65535), "TLS port; 0 off"));
         l.add(p("tls-cert-file", "", false, s -> s, "PEM certificate chain"));
@@ -79,6 +187,141 @@ final class ConfigParams {
 
     static ConfigParam p(String name, String def, boolean mutable, UnaryOperator<String> norm, String meaning) {
         return new ConfigParam(name, List.of(), def, mutable, norm, meaning);
+    }
+
+    /** A parameter with old names (Redis 7 renamed *-ziplist-* to *-listpack-* and slave to replica). */
+    static ConfigParam a(String name, List<String> aliases, String def, boolean mutable, UnaryOperator<String> norm, String meaning) {
+        return new ConfigParam(name, aliases, def, mutable, norm, meaning);
+    }
+
+    // ---------------------------------------------------------------- client-output-buffer-limit
+
+    private static final String DEFAULT_OUTPUT_LIMITS = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+    private static final List<String> CLASSES = List.of("normal", "slave", "pubsub");
+
+    /**
+     * Applies {@code given} ("class hard soft seconds", one or more classes) over {@code current} (all three classes,
+     * normalised) and returns all three as Redis's CONFIG GET shows them: {@code "normal 0 0 0 slave 268435456 67108864
+     * 60 pubsub 33554432 8388608 60"}. Classes {@code replica} and {@code slave} are one. Nothing is applied if any part
+     * is wrong.
+     */
+    static String clientOutputBufferLimit(String current, String given) {
+        String[] cur = current.trim().split("\\s+");
+        String[][] limits = new String[3][];
+        for (int i = 0; i + 3 < cur.length; i += 4) limits[classIndex(cur[i])] = new String[]{cur[i + 1], cur[i + 2], cur[i + 3]};
+        String[] w = given.trim().isEmpty() ? new String[0] : given.trim().split("\\s+");
+        if (w.length == 0 || w.length % 4 != 0) {
+            throw new IllegalArgumentException("Wrong number of arguments in buffer limit configuration.");
+        }
+        for (int i = 0; i < w.length; i += 4) {
+            int cls = classIndex(w[i]);
+            if (cls < 0) throw new IllegalArgumentException("Invalid client class specified in buffer limit configuration.");
+            long hard;
+            long soft;
+            long seconds;
+            try {
+                hard = parseBytes(w[i + 1]);
+                soft = parseBytes(w[i + 2]);
+                seconds = Long.parseLong(w[i + 3]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+            }
+            if (hard < 0 || soft < 0 || seconds < 0) {
+                throw new IllegalArgumentException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+            }
+            limits[cls] = new String[]{Long.toString(hard), Long.toString(soft), Long.toString(seconds)};
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            String[] l = limits[i] == null ? new String[]{"0", "0", "0"} : limits[i];
+            if (i > 0) sb.append(' ');
+            sb.append(CLASSES.get(i)).append(' ').append(l[0]).append(' ').append(l[1]).append(' ').append(l[2]);
+        }
+        return sb.toString();
+    }
+
+    private static int classIndex(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "normal" -> 0;
+            case "slave", "replica" -> 1;
+            case "pubsub" -> 2;
+            default -> -1;
+        };
+    }
+
+    // ---------------------------------------------------------------- other checkers
+
+    /** {@code save}: pairs of seconds and changes, or empty; normalised to single spaces. */
+    static String save(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) return "";
+        String[] w = t.split("\\s+");
+        if (w.length % 2 != 0) throw new IllegalArgumentException("Invalid save parameters");
+        StringBuilder sb = new StringBuilder();
+        for (String x : w) {
+            long v;
+            try {
+                v = Long.parseLong(x);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid save parameters");
+            }
+            if (v < 0) throw new IllegalArgumentException("Invalid save parameters");
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(v);
+        }
+        return sb.toString();
+    }
+
+    /** A bare file name, as Redis requires for dbfilename and appendfilename. */
+    static String fileName(String s) {
+        if (s.isEmpty() || s.contains("/") || s.contains("\\")) {
+            throw new IllegalArgumentException("a file name without a directory is required");
+        }
+        return s;
+    }
+
+    static String percentiles(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder();
+        for (String x : t.split("\\s+")) {
+            double d;
+            try {
+                d = Double.parseDouble(x);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (!(d >= 0 && d <= 100)) throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(x);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Redis's keyspace-event classes: g $ l s h z x e t d n (A is g$lshzxetd), K, E, m. Normalised as Redis shows them:
+     * "A" when all of g$lshzxetd are on, else those letters in that order; then K, E and m.
+     */
+    static String keyspaceEvents(String s) {
+        String all = "g$lshzxetd";
+        java.util.Set<Character> on = new java.util.HashSet<>();
+        for (char ch : s.toCharArray()) {
+            if (ch == 'A') {
+                for (char x : all.toCharArray()) on.add(x);
+            } else if (all.indexOf(ch) >= 0 || ch == 'K' || ch == 'E' || ch == 'm' || ch == 'n') {
+                on.add(ch);
+            } else {
+                throw new IllegalArgumentException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean everything = all.chars().allMatch(c -> on.contains((char) c));
+        if (everything) sb.append('A');
+        for (char x : (all + "n").toCharArray()) {
+            if (on.contains(x) && !(everything && all.indexOf(x) >= 0)) sb.append(x);
+        }
+        for (char x : "KEm".toCharArray()) if (on.contains(x)) sb.append(x);
+        return sb.toString();
     }
 
     static String oneOf(String s, String... allowed) {

@@ -117,10 +117,87 @@ public final class ServerConfig {
         ConfigParam p = param(name);
         if (p == null) throw new IllegalArgumentException("unknown parameter '" + name + "'");
         if (!atStartup && !p.mutable()) throw new IllegalArgumentException("can't set immutable config");
-        String v = p.normalise(value);
+        String v = p.normalise(values.get(p.name()), value);
         String old = values.put(p.name(), v);
         if (!v.equals(old)) {
             for (Consumer<String> l : listeners.getOrDefault(p.name(), List.of())) l.accept(v);
+        }
+    }
+
+    /**
+     * CONFIG SET of one or more parameters, all or nothing: every name and value is checked before any is applied, and
+     * if applying one fails (a listener refuses it) those already applied get their old values back. Two calls do not
+     * interleave.
+     *
+     * @param namesAndValues name, value, name, value...
+     * @throws SetException naming the argument that failed and why
+     */
+    public synchronized void setAll(List<String> namesAndValues) {
+        if (namesAndValues.size() % 2 != 0) throw new IllegalArgumentException("names and values must come in pairs");
+        Map<ConfigParam, String> next = new LinkedHashMap<>();
+        Map<ConfigParam, String> given = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.size(); i += 2) {
+            String name = namesAndValues.get(i);
+            ConfigParam p = param(name);
+            if (p == null) throw new SetException(name, true, "unknown parameter '" + name + "'");
+            if (!p.mutable()) throw new SetException(name, false, "can't set immutable config");
+            if (next.containsKey(p)) throw new SetException(name, false, "duplicate parameter");
+            String base = next.getOrDefault(p, values.get(p.name()));
+            try {
+                next.put(p, p.normalise(base, namesAndValues.get(i + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new SetException(name, false, e.getMessage());
+            }
+            given.put(p, name);
+        }
+        Map<ConfigParam, String> applied = new LinkedHashMap<>();
+        for (Map.Entry<ConfigParam, String> e : next.entrySet()) {
+            ConfigParam p = e.getKey();
+            String old = values.get(p.name());
+            try {
+                applied.put(p, old);
+                values.put(p.name(), e.getValue());
+                if (!e.getValue().equals(old)) {
+                    for (Consumer<String> l : listeners.getOrDefault(p.name(), List.of())) l.accept(e.getValue());
+                }
+            } catch (RuntimeException ex) {
+                for (Map.Entry<ConfigParam, String> a : applied.entrySet()) {
+                    String now = values.put(a.getKey().name(), a.getValue());
+                    if (!a.getValue().equals(now)) {
+                        for (Consumer<String> l : listeners.getOrDefault(a.getKey().name(), List.of())) {
+                            try {
+                                l.accept(a.getValue());
+                            } catch (RuntimeException ignored) {
+                                // the old value was accepted before; nothing better to do than keep going
+                            }
+                        }
+                    }
+                }
+                throw new SetException(given.get(p), false, String.valueOf(ex.getMessage()));
+            }
+        }
+    }
+
+    /** Why {@link #setAll} refused: the argument (as the client spelled it) and the reason. */
+    public static final class SetException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String argument;
+        private final boolean unknown;
+
+        SetException(String argument, boolean unknown, String reason) {
+            super(reason);
+            this.argument = argument;
+            this.unknown = unknown;
+        }
+
+        /** The parameter name as given. */
+        public String argument() {
+            return argument;
+        }
+
+        /** Whether the parameter does not exist (Redis words that error differently). */
+        public boolean unknown() {
+            return unknown;
         }
     }
 
