@@ -35,6 +35,27 @@ final class TestServer implements AutoCloseable {
         return new TestServer(dir, s);
     }
 
+    /**
+     * Starts a server as {@code cairn server conf --dir dir ...}: {@code conf} is read first (and is the file CONFIG
+     * REWRITE writes), then the test's settings, which win.
+     */
+    static TestServer startWithConfigFile(Path dir, Path conf, String... settings) throws IOException {
+        List<String> args = new ArrayList<>(List.of(conf.toString(), "--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
+        for (int i = 0; i < settings.length; i += 2) {
+            args.add("--" + settings[i]);
+            args.add(settings[i + 1]);
+        }
+        ServerConfig config = ServerConfig.fromArgs(args, Map.of());
+        CairnServer s = new CairnServer(config).useEphemeralPorts();
+        s.start();
+        return new TestServer(dir, s);
+    }
+
+    /** A raw RESP connection, for asserting replies byte for byte; the caller closes it. */
+    RawClient raw() throws IOException {
+        return new RawClient("127.0.0.1", port());
+    }
+
     int port() {
         return server.port();
     }

@@ -1,0 +1,109 @@
+package io.cairn.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain socket speaking RESP, for tests that assert the exact bytes of a reply (RESP2 or RESP3). {@link #call} sends
+ * one command as a RESP array and returns one whole reply, every byte of it, as ISO-8859-1 text.
+ */
+final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
+        socket.setSoTimeout(10_000);
+        in = new java.io.BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    String call(String... args) throws IOException {
+        send(args);
+        return read();
+    }
+
+    void send(String... args) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String a : args) {
+            byte[] v = a.getBytes(StandardCharsets.UTF_8);
+            b.writeBytes(("$" + v.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(v);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(b.toByteArray());
+        out.flush();
+    }
+
+    /** One complete reply, or null if the server closed the connection before sending any byte of one. */
+    String read() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        if (!value(b)) return null;
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether the server has closed the connection (reads end of stream within the timeout). */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    private boolean value(ByteArrayOutputStream b) throws IOException {
+        String line = line(b);
+        if (line == null) return false;
+        char type = line.charAt(0);
+        String rest = line.substring(1);
+        switch (type) {
+            case '$', '!', '=' -> {
+                int n = Integer.parseInt(rest);
+                if (n >= 0) {
+                    b.writeBytes(in.readNBytes(n + 2));
+                }
+            }
+            case '*', '~', '>' -> {
+                int n = Integer.parseInt(rest);
+                for (int i = 0; i < n; i++) value(b);
+            }
+            case '%', '|' -> {
+                int n = Integer.parseInt(rest);
+                for (int i = 0; i < 2 * n; i++) value(b);
+            }
+            default -> {
+                // + - : _ , # ( : one line
+            }
+        }
+        return true;
+    }
+
+    private String line(ByteArrayOutputStream b) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int prev = -1;
+        while (true) {
+            int ch = in.read();
+            if (ch < 0) {
+                if (sb.length() == 0) return null;
+                throw new IOException("connection closed inside a reply: " + sb);
+            }
+            b.write(ch);
+            if (prev == '\r' && ch == '\n') {
+                return sb.substring(0, sb.length() - 1);
+            }
+            sb.append((char) ch);
+            prev = ch;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
