@@ -1,6 +1,43 @@
 package io.cairn.server.command;
 
-/** Server commands: INFO, DBSIZE, FLUSHDB, CONFIG, COMMAND, SHUTDOWN, ... */
+import io.cairn.Keyspace;
+import io.cairn.Stats;
+import io.cairn.server.Version;
+import io.cairn.server.config.ConfigParam;
+import io.cairn.server.config.ServerConfig;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, CONFIG, COMMAND, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, SWAPDB and
+ * FUNCTION (answering as a Redis with no functions loaded), with Redis 7's replies and error texts.
+ *
+ * <p>Persistence: every write is already in the write-ahead log, so SAVE and BGSAVE do what is left to do: fsync the
+ * log (whatever {@code appendfsync} says). SAVE does it on the event loop, as Redis's SAVE blocks; BGSAVE on a thread of
+ * its own. SHUTDOWN's NOSAVE cannot skip that final fsync of the log: there is no snapshot to skip.
+ *
+ * <p>FLUSHALL empties every keyspace of the store, the numbered databases and the named keyspaces alike (they stay,
+ * empty), in one log record.
+ */
 final class ServerCommands {
     private ServerCommands() {
     }
@@ -8,5 +45,873 @@ final class ServerCommands {
     static void register(CommandTable t) {
         t.add(Command.of("dbsize", 1, "readonly fast").group("server").doc("Returns the number of keys in the database.", "1.0.0")
                 .run((c, a) -> c.reply().integer(c.keyspace().size())));
+        t.add(Command.of("flushdb", -1, "write").group("server").doc("Removes all keys from the current database.", "1.0.0")
+                .run((c, a) -> {
+                    flushMode(a);
+                    Keyspace ks = c.keyspace();
+                    c.writer().atomically(tx -> {
+                        tx.clear(ks);
+                        return null;
+                    });
+                    c.reply().ok();
+                }));
+        t.add(Command.of("flushall", -1, "write").group("server").doc("Removes all keys from all databases.", "1.0.0")
+                .run((c, a) -> {
+                    flushMode(a);
+                    List<Keyspace> all = c.server().store().keyspaces();
+                    c.writer().atomically(tx -> {
+                        for (Keyspace ks : all) tx.clear(ks);
+                        return null;
+                    });
+                    c.reply().ok();
+                }));
+        t.add(Command.of("info", -1, "loading stale sentinel").group("server")
+                .doc("Returns information and statistics about the server.", "1.0.0")
+                .run((c, a) -> c.reply().verbatim(info(c, Arrays.copyOfRange(a, 1, a.length)))));
+        t.add(Command.of("time", 1, "loading stale fast").group("server").doc("Returns the server time.", "2.6.0")
+                .run((c, a) -> {
+                    Instant now = Instant.now();
+                    c.reply().array(2);
+                    c.reply().bulk(Long.toString(now.getEpochSecond()));
+                    c.reply().bulk(Long.toString(now.getNano() / 1000));
+                }));
+        t.add(Command.of("lastsave", 1, "loading stale fast").group("server")
+                .doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0")
+                .run((c, a) -> c.reply().integer(c.server().lastSave() / 1000)));
+        t.add(Command.of("save", 1, "admin noscript").group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0")
+                .run(ServerCommands::save));
+        t.add(Command.of("bgsave", -1, "admin noscript").group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0")
+                .run(ServerCommands::bgsave));
+        t.add(Command.of("shutdown", -1, "admin noscript loading stale sentinel allow-busy").group("server")
+                .doc("Synchronously saves the database(s) to disk and shuts down the server.", "1.0.0")
+                .run(ServerCommands::shutdown));
+        t.add(Command.of("swapdb", 3, "write fast").group("server").doc("Swaps two databases.", "4.0.0")
+                .run(ServerCommands::swapdb));
+        t.add(config());
+        t.add(command());
+        t.add(function());
+    }
+
+    private static void flushMode(byte[][] a) {
+        if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "ASYNC") && !Args.is(a[1], "SYNC"))) throw Errors.syntax();
+    }
+
+    // ------------------------------------------------------------------ per-server state
+
+    /** What these commands remember about one server beyond ServerStats. */
+    static final class State {
+        final AtomicBoolean bgsaveRunning = new AtomicBoolean();
+        volatile boolean lastBgsaveOk = true;
+        volatile long lastBgsaveSeconds = -1;
+        volatile long writesAtLastSave;
+        volatile long expiredAtReset;
+        volatile long peakMemory;
+        /** Commands per second over the last samples, taken every 100 ms once INFO has been asked for. */
+        private final long[] opsSamples = new long[16];
+        private int sampleIndex;
+        private long lastCount = -1;
+        private long lastNanos;
+        private boolean sampling;
+
+        synchronized void startSampling(ServerContext s, io.netty.channel.EventLoop loop) {
+            if (sampling) return;
+            sampling = true;
+            loop.scheduleAtFixedRate(() -> sample(s), 100, 100, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void sample(ServerContext s) {
+            long now = System.nanoTime();
+            long count = s.stats().commandsProcessed.sum();
+            if (lastCount >= 0 && now > lastNanos) {
+                opsSamples[sampleIndex] = (count - lastCount) * 1_000_000_000L / (now - lastNanos);
+                sampleIndex = (sampleIndex + 1) % opsSamples.length;
+            }
+            lastCount = count;
+            lastNanos = now;
+        }
+
+        synchronized long opsPerSecond() {
+            long sum = 0;
+            for (long v : opsSamples) sum += v;
+            return sum / opsSamples.length;
+        }
+    }
+
+    private static final Map<ServerContext, State> STATES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    static State state(ServerContext s) {
+        return STATES.computeIfAbsent(s, k -> new State());
+    }
+
+    // ------------------------------------------------------------------ SAVE, BGSAVE, SHUTDOWN, SWAPDB
+
+    private static void save(Client c, byte[][] a) {
+        State st = state(c.server());
+        if (st.bgsaveRunning.get()) throw Errors.error("ERR Background save already in progress");
+        long writes = c.server().store().stats().writes();
+        c.server().store().sync(); // the one blocking call on the event loop: SAVE blocks in Redis too
+        c.server().lastSave(System.currentTimeMillis());
+        st.writesAtLastSave = writes;
+        c.reply().ok();
+    }
+
+    private static void bgsave(Client c, byte[][] a) {
+        if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "SCHEDULE"))) throw Errors.syntax();
+        ServerContext s = c.server();
+        State st = state(s);
+        if (!st.bgsaveRunning.compareAndSet(false, true)) throw Errors.error("ERR Background save already in progress");
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                long writes = s.store().stats().writes();
+                s.store().sync();
+                s.lastSave(System.currentTimeMillis());
+                st.writesAtLastSave = writes;
+                st.lastBgsaveOk = true;
+            } catch (RuntimeException e) {
+                st.lastBgsaveOk = false;
+                org.slf4j.LoggerFactory.getLogger("io.cairn.server").warn("BGSAVE failed: {}", e.getMessage());
+            } finally {
+                st.lastBgsaveSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+                st.bgsaveRunning.set(false);
+            }
+        }, "cairn-bgsave");
+        t.setDaemon(true);
+        t.start();
+        c.reply().simple("Background saving started");
+    }
+
+    private static void shutdown(Client c, byte[][] a) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean other = false;
+        boolean abort = false;
+        for (int i = 1; i < a.length; i++) {
+            if (Args.is(a[i], "NOSAVE")) nosave = true;
+            else if (Args.is(a[i], "SAVE")) save = true;
+            else if (Args.is(a[i], "NOW") || Args.is(a[i], "FORCE")) other = true;
+            else if (Args.is(a[i], "ABORT")) abort = true;
+            else throw Errors.syntax();
+        }
+        if ((abort && (nosave || save || other)) || (nosave && save)) throw Errors.syntax();
+        if (abort) throw Errors.error("ERR No shutdown in progress.");
+        // no reply, as Redis: the connection closes when the server does
+        c.server().shutdownAsync("User requested shutdown...");
+    }
+
+    private static void swapdb(Client c, byte[][] a) {
+        Long x = Args.parseLong(a[1]);
+        if (x == null || x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) throw Errors.error("ERR invalid first DB index");
+        Long y = Args.parseLong(a[2]);
+        if (y == null || y < Integer.MIN_VALUE || y > Integer.MAX_VALUE) throw Errors.error("ERR invalid second DB index");
+        int n = c.server().databases();
+        if (x < 0 || x >= n || y < 0 || y >= n) throw Errors.error(Errors.DB_INDEX);
+        c.server().store().swapKeyspaces(c.server().db(x.intValue()), c.server().db(y.intValue()));
+        c.reply().ok();
+    }
+
+    // ------------------------------------------------------------------ INFO
+
+    private static final List<String> DEFAULT_SECTIONS =
+            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "cluster", "keyspace", "cairn");
+    private static final List<String> ALL_SECTIONS =
+            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats",
+                    "cluster", "keyspace", "cairn");
+
+    /**
+     * INFO's text for the sections asked for: none or {@code default} for the default sections, {@code all} and
+     * {@code everything} for all of them (commandstats included), else those named, in Redis's order. Sections are
+     * Redis's, plus {@code cairn}: the store and every keyspace, one line each,
+     * {@code ks_<name>:kind=hash,keys=3,expires=0,db=-1} (bytes of the name outside {@code [A-Za-z0-9_.-]} written as
+     * {@code %XX}; db is -1 for a named keyspace).
+     */
+    static String info(Client c, byte[][] args) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (args.length == 0) wanted.addAll(DEFAULT_SECTIONS);
+        for (byte[] a : args) {
+            String s = Args.str(a).toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "default" -> wanted.addAll(DEFAULT_SECTIONS);
+                case "all", "everything" -> wanted.addAll(ALL_SECTIONS);
+                default -> wanted.add(s);
+            }
+        }
+        ServerContext s = c.server();
+        State st = state(s);
+        st.startSampling(s, c.channel().eventLoop());
+        StringBuilder out = new StringBuilder();
+        Stats stats = null;
+        for (String section : ALL_SECTIONS) {
+            if (!wanted.contains(section)) continue;
+            if (stats == null) stats = s.store().stats();
+            if (out.length() > 0) out.append("\r\n");
+            switch (section) {
+                case "server" -> server(out, c);
+                case "clients" -> clients(out, s);
+                case "memory" -> memory(out, s, st, stats);
+                case "persistence" -> persistence(out, s, st, stats);
+                case "stats" -> stats(out, s, st, stats);
+                case "replication" -> replication(out, s);
+                case "cpu" -> cpu(out);
+                case "modules" -> out.append("# Modules\r\n");
+                case "commandstats" -> commandstats(out, s);
+                case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "keyspace" -> keyspace(out, s);
+                case "cairn" -> cairn(out, s, stats);
+                default -> throw new IllegalStateException(section);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String name, Object value) {
+        out.append(name).append(':').append(value).append("\r\n");
+    }
+
+    private static void server(StringBuilder out, Client c) {
+        ServerContext s = c.server();
+        long uptime = (System.currentTimeMillis() - s.startedAt()) / 1000;
+        String hz = s.config().get("hz");
+        out.append("# Server\r\n");
+        line(out, "redis_version", Version.REDIS_COMPAT);
+        line(out, "cairn_version", Version.VERSION);
+        line(out, "redis_git_sha1", "00000000");
+        line(out, "redis_git_dirty", 0);
+        line(out, "redis_build_id", "0");
+        line(out, "redis_mode", "standalone");
+        line(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        line(out, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
+        line(out, "monotonic_clock", "JVM System.nanoTime");
+        line(out, "multiplexing_api", c.channel().getClass().getSimpleName().startsWith("Epoll") ? "epoll" : "nio");
+        line(out, "java_version", System.getProperty("java.version"));
+        line(out, "java_vm", System.getProperty("java.vm.name"));
+        line(out, "process_id", ProcessHandle.current().pid());
+        line(out, "process_supervised", "no");
+        line(out, "run_id", s.runId());
+        line(out, "tcp_port", s.port());
+        line(out, "server_time_usec", currentMicros());
+        line(out, "uptime_in_seconds", uptime);
+        line(out, "uptime_in_days", uptime / 86400);
+        line(out, "hz", hz);
+        line(out, "configured_hz", hz);
+        line(out, "lru_clock", (System.currentTimeMillis() / 1000) & ((1 << 24) - 1));
+        line(out, "executable", ProcessHandle.current().info().command().orElse(""));
+        Path file = s.config().file();
+        line(out, "config_file", file == null ? "" : file.toString());
+        line(out, "io_threads_active", 0);
+    }
+
+    private static long currentMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    private static void clients(StringBuilder out, ServerContext s) {
+        out.append("# Clients\r\n");
+        line(out, "connected_clients", s.clients().size());
+        line(out, "cluster_connections", 0);
+        line(out, "maxclients", s.config().get("maxclients"));
+        line(out, "client_recent_max_input_buffer", 0);
+        line(out, "client_recent_max_output_buffer", 0);
+        line(out, "blocked_clients", 0);
+        line(out, "tracking_clients", 0);
+        line(out, "clients_in_timeout_table", 0);
+    }
+
+    private static void memory(StringBuilder out, ServerContext s, State st, Stats stats) {
+        Runtime r = Runtime.getRuntime();
+        long used = r.totalMemory() - r.freeMemory();
+        long peak = Math.max(st.peakMemory, used);
+        st.peakMemory = peak;
+        long rss = rss();
+        long system = totalSystemMemory();
+        long max = s.config().getLong("maxmemory");
+        out.append("# Memory\r\n");
+        line(out, "used_memory", used);
+        line(out, "used_memory_human", human(used));
+        line(out, "used_memory_rss", rss);
+        line(out, "used_memory_rss_human", human(rss));
+        line(out, "used_memory_peak", peak);
+        line(out, "used_memory_peak_human", human(peak));
+        line(out, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : used * 100.0 / peak));
+        line(out, "used_memory_dataset", stats.bytes());
+        line(out, "total_system_memory", system);
+        line(out, "total_system_memory_human", human(system));
+        line(out, "maxmemory", max);
+        line(out, "maxmemory_human", human(max));
+        line(out, "maxmemory_policy", s.config().get("maxmemory-policy"));
+        line(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        line(out, "mem_allocator", "jvm");
+        line(out, "lazyfree_pending_objects", 0);
+        line(out, "cairn_heap_committed", r.totalMemory());
+        line(out, "cairn_heap_max", r.maxMemory());
+    }
+
+    /** The resident set size from /proc/self/statm (Linux), else the JVM's committed heap. */
+    private static long rss() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/self/statm"), StandardCharsets.US_ASCII).trim().split("\\s+");
+            return Long.parseLong(f[1]) * 4096L;
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().totalMemory();
+        }
+    }
+
+    private static long totalSystemMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    /** Redis's bytesToHuman: 512B, 1.50K, 2.00M, 1.00G... */
+    static String human(long n) {
+        double d = n;
+        if (n < 1024) return n + "B";
+        if (n < 1024L * 1024) return String.format(Locale.ROOT, "%.2fK", d / 1024);
+        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.2fM", d / (1024 * 1024));
+        if (n < 1024L * 1024 * 1024 * 1024) return String.format(Locale.ROOT, "%.2fG", d / (1024L * 1024 * 1024));
+        if (n < 1024L * 1024 * 1024 * 1024 * 1024) return String.format(Locale.ROOT, "%.2fT", d / (1024L * 1024 * 1024 * 1024));
+        return String.format(Locale.ROOT, "%.2fP", d / (1024L * 1024 * 1024 * 1024 * 1024));
+    }
+
+    private static void persistence(StringBuilder out, ServerContext s, State st, Stats stats) {
+        out.append("# Persistence\r\n");
+        line(out, "loading", 0);
+        line(out, "async_loading", 0);
+        line(out, "current_cow_peak", 0);
+        line(out, "rdb_changes_since_last_save", Math.max(0, stats.writes() - st.writesAtLastSave));
+        line(out, "rdb_bgsave_in_progress", st.bgsaveRunning.get() ? 1 : 0);
+        line(out, "rdb_last_save_time", s.lastSave() / 1000);
+        line(out, "rdb_last_bgsave_status", st.lastBgsaveOk ? "ok" : "err");
+        line(out, "rdb_last_bgsave_time_sec", st.lastBgsaveSeconds);
+        line(out, "aof_enabled", 1);
+        line(out, "aof_rewrite_in_progress", 0);
+        line(out, "aof_rewrite_scheduled", 0);
+        line(out, "aof_last_rewrite_time_sec", -1);
+        line(out, "aof_last_bgrewrite_status", "ok");
+        line(out, "aof_last_write_status", "ok");
+        line(out, "cairn_appendfsync", s.config().get("appendfsync"));
+        line(out, "cairn_wal_segments", stats.walSegments());
+        line(out, "cairn_wal_bytes", stats.walBytes());
+        line(out, "cairn_wal_last_sequence", stats.lastSequence());
+        line(out, "cairn_wal_writes", stats.writes());
+        line(out, "cairn_wal_fsyncs", stats.fsyncs());
+        line(out, "cairn_wal_last_fsync_usec", stats.lastFsync().toNanos() / 1000);
+        line(out, "cairn_wal_p99_fsync_usec", stats.p99Fsync().toNanos() / 1000);
+    }
+
+    private static void stats(StringBuilder out, ServerContext s, State st, Stats stats) {
+        ServerStats n = s.stats();
+        out.append("# Stats\r\n");
+        line(out, "total_connections_received", n.connectionsReceived.sum());
+        line(out, "total_commands_processed", n.commandsProcessed.sum());
+        line(out, "instantaneous_ops_per_sec", st.opsPerSecond());
+        line(out, "total_net_input_bytes", n.netInputBytes.sum());
+        line(out, "total_net_output_bytes", n.netOutputBytes.sum());
+        line(out, "instantaneous_input_kbps", "0.00");
+        line(out, "instantaneous_output_kbps", "0.00");
+        line(out, "rejected_connections", n.rejectedConnections.sum());
+        line(out, "sync_full", 0);
+        line(out, "sync_partial_ok", 0);
+        line(out, "sync_partial_err", 0);
+        // the store's expirer reclaims every expired key; the server's own count adds expirations it performs itself
+        line(out, "expired_keys", n.expiredKeys.sum() + Math.max(0, stats.expiredReclaimed() - st.expiredAtReset));
+        line(out, "expired_stale_perc", "0.00");
+        line(out, "expired_time_cap_reached_count", 0);
+        line(out, "evicted_keys", 0);
+        line(out, "evicted_clients", 0);
+        line(out, "keyspace_hits", n.keyspaceHits.sum());
+        line(out, "keyspace_misses", n.keyspaceMisses.sum());
+        line(out, "pubsub_channels", 0);
+        line(out, "pubsub_patterns", 0);
+        line(out, "pubsubshard_channels", 0);
+        line(out, "latest_fork_usec", 0);
+        line(out, "total_forks", 0);
+        line(out, "total_error_replies", n.errorReplies.sum());
+        line(out, "cairn_protocol_errors", n.protocolErrors.sum());
+    }
+
+    private static void replication(StringBuilder out, ServerContext s) {
+        out.append("# Replication\r\n");
+        line(out, "role", "master");
+        line(out, "connected_slaves", 0);
+        line(out, "master_failover_state", "no-failover");
+        line(out, "master_replid", s.runId());
+        line(out, "master_replid2", "0000000000000000000000000000000000000000");
+        line(out, "master_repl_offset", 0);
+        line(out, "second_repl_offset", -1);
+        line(out, "repl_backlog_active", 0);
+        line(out, "repl_backlog_size", s.config().get("repl-backlog-size"));
+        line(out, "repl_backlog_first_byte_offset", 0);
+        line(out, "repl_backlog_histlen", 0);
+    }
+
+    private static void cpu(StringBuilder out) {
+        double user;
+        double sys;
+        double[] proc = procCpu();
+        if (proc != null) {
+            user = proc[0];
+            sys = proc[1];
+        } else {
+            long nanos = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
+            user = nanos < 0 ? 0 : nanos / 1e9;
+            sys = 0;
+        }
+        out.append("# CPU\r\n");
+        line(out, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", sys));
+        line(out, "used_cpu_user", String.format(Locale.ROOT, "%.6f", user));
+        line(out, "used_cpu_sys_children", "0.000000");
+        line(out, "used_cpu_user_children", "0.000000");
+    }
+
+    /** User and system CPU seconds from /proc/self/stat (Linux, 100 ticks a second), or null. */
+    private static double[] procCpu() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            // after "pid (comm) ", field 3 (state) is f[0]; utime is field 14, stime field 15
+            return new double[]{Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void commandstats(StringBuilder out, ServerContext s) {
+        out.append("# Commandstats\r\n");
+        for (Map.Entry<String, long[]> e : new TreeMap<>(s.stats().perCommand).entrySet()) {
+            long calls;
+            long usec;
+            long[] v = e.getValue();
+            synchronized (v) {
+                calls = v[0];
+                usec = v[1];
+            }
+            out.append("cmdstat_").append(e.getKey()).append(":calls=").append(calls).append(",usec=").append(usec)
+                    .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
+                    .append(",rejected_calls=0,failed_calls=0\r\n");
+        }
+    }
+
+    private static void keyspace(StringBuilder out, ServerContext s) {
+        out.append("# Keyspace\r\n");
+        for (int i = 0; i < s.databases(); i++) {
+            Keyspace ks = s.db(i);
+            long keys = ks.size();
+            if (keys == 0) continue;
+            out.append("db").append(i).append(":keys=").append(keys).append(",expires=").append(ks.expiringCount())
+                    .append(",avg_ttl=0\r\n");
+        }
+    }
+
+    private static void cairn(StringBuilder out, ServerContext s, Stats stats) {
+        out.append("# Cairn\r\n");
+        line(out, "cairn_version", Version.VERSION);
+        line(out, "cairn_dir", s.store().directory().toAbsolutePath());
+        line(out, "cairn_default_index", s.config().get("cairn-default-index"));
+        line(out, "cairn_keyspaces", stats.keyspaces());
+        line(out, "cairn_keys", stats.keys());
+        line(out, "cairn_bytes", stats.bytes());
+        for (Keyspace ks : s.store().keyspaces()) {
+            out.append("ks_").append(escape(ks.name())).append(":kind=").append(KeyspaceCommands.kindName(ks.kind()))
+                    .append(",keys=").append(ks.size()).append(",expires=").append(ks.expiringCount())
+                    .append(",db=").append(KeyspaceCommands.numberedDb(s, ks.name())).append("\r\n");
+        }
+    }
+
+    /** A keyspace name as an INFO field name: bytes outside [A-Za-z0-9_.-] as %XX. */
+    static String escape(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            char ch = (char) (b & 0xFF);
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-') {
+                sb.append(ch);
+            } else {
+                sb.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xFF));
+            }
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ CONFIG
+
+    private static Command config() {
+        return Command.of("config", -2, "").group("server").doc("A container for server configuration commands.", "2.0.0")
+                .sub(Command.of("config|get", -3, "admin noscript loading stale").group("server")
+                        .doc("Returns the effective values of configuration parameters.", "2.0.0").run(ServerCommands::configGet))
+                .sub(Command.of("config|set", -4, "admin noscript loading stale").group("server")
+                        .doc("Sets configuration parameters in-flight.", "2.0.0").run(ServerCommands::configSet))
+                .sub(Command.of("config|resetstat", 2, "admin noscript loading stale").group("server")
+                        .doc("Resets the server's statistics.", "2.0.0")
+                        .run((c, a) -> {
+                            c.server().stats().reset();
+                            State st = state(c.server());
+                            st.expiredAtReset = c.server().store().stats().expiredReclaimed();
+                            c.reply().ok();
+                        }))
+                .sub(Command.of("config|rewrite", 2, "admin noscript loading stale").group("server")
+                        .doc("Persists the effective configuration to file.", "2.8.0")
+                        .run((c, a) -> {
+                            try {
+                                c.server().config().rewrite();
+                            } catch (IllegalStateException e) {
+                                throw Errors.error("ERR The server is running without a config file");
+                            } catch (IOException e) {
+                                throw Errors.error("ERR Rewriting config file: " + e.getMessage());
+                            }
+                            c.reply().ok();
+                        }))
+                .sub(Command.of("config|help", 2, "loading stale").group("server")
+                        .doc("Returns helpful text about the different subcommands.", "5.0.0")
+                        .run((c, a) -> Help.reply(c, "config",
+                                "GET <pattern> [<pattern> ...]",
+                                "    Return parameters matching the glob-like <pattern> and their values.",
+                                "SET <directive> <value> [<directive> <value> ...]",
+                                "    Set the configuration <directive> to <value>. All of them, or none.",
+                                "RESETSTAT",
+                                "    Reset statistics reported by the INFO command.",
+                                "REWRITE",
+                                "    Rewrite the configuration file.")))
+                .container();
+    }
+
+    private static void configGet(Client c, byte[][] a) {
+        ServerConfig config = c.server().config();
+        Map<String, String> values = config.snapshot();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 2; i < a.length; i++) {
+            String pattern = Args.str(a[i]);
+            if (!ConfigGlob.isPattern(pattern)) {
+                ConfigParam p = config.param(pattern);
+                if (p != null && !out.containsKey(pattern)) out.put(pattern, values.get(p.name()));
+                continue;
+            }
+            for (ConfigParam p : config.params()) {
+                if (ConfigGlob.matches(pattern, p.name())) out.putIfAbsent(p.name(), values.get(p.name()));
+                for (String alias : p.aliases()) {
+                    if (ConfigGlob.matches(pattern, alias)) out.putIfAbsent(alias, values.get(p.name()));
+                }
+            }
+        }
+        c.reply().map(out.size());
+        for (Map.Entry<String, String> e : out.entrySet()) {
+            c.reply().bulk(e.getKey());
+            c.reply().bulk(e.getValue());
+        }
+    }
+
+    private static void configSet(Client c, byte[][] a) {
+        if (a.length % 2 != 0) throw Errors.arity("config|set");
+        List<String> pairs = new ArrayList<>(a.length - 2);
+        for (int i = 2; i < a.length; i++) pairs.add(Args.str(a[i]));
+        try {
+            c.server().config().setAll(pairs);
+        } catch (ServerConfig.SetException e) {
+            if (e.unknown()) {
+                throw Errors.error("ERR Unknown option or number of arguments for CONFIG SET - '" + Errors.abbreviate(e.argument()) + "'");
+            }
+            throw Errors.error("ERR CONFIG SET failed (possibly related to argument '" + Errors.abbreviate(e.argument()) + "') - "
+                    + e.getMessage());
+        }
+        c.reply().ok();
+    }
+
+    // ------------------------------------------------------------------ COMMAND
+
+    private static Command command() {
+        return Command.of("command", -1, "loading stale sentinel").group("server").doc("Returns detailed information about all commands.", "2.8.13")
+                .sub(Command.of("command|count", 2, "loading stale").group("server")
+                        .doc("Returns a count of commands.", "2.8.13")
+                        .run((c, a) -> c.reply().integer(c.server().commands().size())))
+                .sub(Command.of("command|docs", -2, "loading stale").group("server")
+                        .doc("Returns documentary information about one, multiple or all commands.", "7.0.0")
+                        .run(ServerCommands::commandDocs))
+                .sub(Command.of("command|info", -2, "loading stale").group("server")
+                        .doc("Returns information about one, multiple or all commands.", "2.8.13")
+                        .run(ServerCommands::commandInfo))
+                .sub(Command.of("command|list", -2, "loading stale").group("server")
+                        .doc("Returns a list of command names.", "7.0.0").run(ServerCommands::commandList))
+                .sub(Command.of("command|getkeys", -3, "loading stale").group("server")
+                        .doc("Extracts the key names from an arbitrary command.", "2.8.13").run(ServerCommands::commandGetKeys))
+                .sub(Command.of("command|help", 2, "loading stale").group("server")
+                        .doc("Returns helpful text about the different subcommands.", "5.0.0")
+                        .run((c, a) -> Help.reply(c, "command",
+                                "(no subcommand)",
+                                "    Return details about all commands.",
+                                "COUNT",
+                                "    Return the total number of commands in this server.",
+                                "LIST",
+                                "    Return a list of all commands in this server.",
+                                "INFO [<command-name> ...]",
+                                "    Return details about multiple commands.",
+                                "    If no command names are given, documentation details for all",
+                                "    commands are returned.",
+                                "DOCS [<command-name> ...]",
+                                "    Return documentation details about multiple commands.",
+                                "    If no command names are given, documentation details for all",
+                                "    commands are returned.",
+                                "GETKEYS <full-command>",
+                                "    Return the keys from a full command.")))
+                .run(ServerCommands::command);
+    }
+
+    /** COMMAND: with no argument every command's info; else its subcommands (dispatched here: COMMAND alone runs). */
+    private static void command(Client c, byte[][] a) {
+        if (a.length == 1) {
+            java.util.Collection<Command> all = c.server().commands().all();
+            c.reply().array(all.size());
+            for (Command cmd : all) info(c, cmd);
+            return;
+        }
+        Command self = c.server().commands().lookup("command");
+        Command sub = self.subcommands().get(Args.str(a[1]).toLowerCase(Locale.ROOT));
+        if (sub == null) throw Errors.unknownSubcommand(Args.str(a[1]), "command");
+        if (!sub.arityOk(a.length)) throw Errors.arity(sub.name());
+        sub.handler().execute(c, a);
+    }
+
+    /** A command by name, {@code container|sub} for a subcommand; null if there is none. */
+    private static Command lookup(ServerContext s, String name) {
+        int bar = name.indexOf('|');
+        if (bar < 0) return s.commands().lookup(name);
+        Command container = s.commands().lookup(name.substring(0, bar));
+        return container == null ? null : container.subcommands().get(name.substring(bar + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static void commandInfo(Client c, byte[][] a) {
+        if (a.length == 2) {
+            java.util.Collection<Command> all = c.server().commands().all();
+            c.reply().array(all.size());
+            for (Command cmd : all) info(c, cmd);
+            return;
+        }
+        c.reply().array(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+            Command cmd = lookup(c.server(), Args.str(a[i]));
+            if (cmd == null) c.reply().nullBulk();
+            else info(c, cmd);
+        }
+    }
+
+    /**
+     * One command's COMMAND INFO entry, as Redis 7: name, arity, flags, first key, last key, step, ACL categories,
+     * tips, key specifications, subcommands. Flags are Redis's spelling ({@code no_auth}); key specifications are
+     * derived from first/last/step (RO for readonly commands, RW otherwise).
+     */
+    private static void info(Client c, Command cmd) {
+        c.reply().array(10);
+        c.reply().bulk(cmd.name());
+        c.reply().integer(cmd.arity());
+        Set<String> flags = new TreeSet<>();
+        for (String f : cmd.flags()) flags.add(f.replace('-', '_'));
+        c.reply().set(flags.size());
+        for (String f : flags) c.reply().simple(f);
+        c.reply().integer(cmd.firstKey());
+        c.reply().integer(cmd.lastKey());
+        c.reply().integer(cmd.step());
+        Set<String> categories = categories(cmd);
+        c.reply().set(categories.size());
+        for (String cat : categories) c.reply().simple(cat);
+        c.reply().set(0); // tips
+        if (cmd.firstKey() > 0) {
+            c.reply().array(1);
+            keySpec(c, cmd);
+        } else {
+            c.reply().array(0);
+        }
+        c.reply().array(cmd.subcommands().size());
+        for (Command sub : new TreeMap<>(cmd.subcommands()).values()) info(c, sub);
+    }
+
+    private static void keySpec(Client c, Command cmd) {
+        c.reply().map(3);
+        c.reply().bulk("flags");
+        if (cmd.has("readonly") && !cmd.isWrite()) {
+            c.reply().set(2);
+            c.reply().simple("RO");
+            c.reply().simple("ACCESS");
+        } else {
+            c.reply().set(1);
+            c.reply().simple("RW");
+        }
+        c.reply().bulk("begin_search");
+        c.reply().map(2);
+        c.reply().bulk("type");
+        c.reply().bulk("index");
+        c.reply().bulk("spec");
+        c.reply().map(1);
+        c.reply().bulk("index");
+        c.reply().integer(cmd.firstKey());
+        c.reply().bulk("find_keys");
+        c.reply().map(2);
+        c.reply().bulk("type");
+        c.reply().bulk("range");
+        c.reply().bulk("spec");
+        c.reply().map(3);
+        c.reply().bulk("lastkey");
+        c.reply().integer(cmd.lastKey() < 0 ? cmd.lastKey() : cmd.lastKey() - cmd.firstKey());
+        c.reply().bulk("keystep");
+        c.reply().integer(Math.max(1, cmd.step()));
+        c.reply().bulk("limit");
+        c.reply().integer(0);
+    }
+
+    private static final Map<String, String> GROUP_CATEGORIES = Map.ofEntries(
+            Map.entry("string", "@string"), Map.entry("generic", "@keyspace"), Map.entry("connection", "@connection"),
+            Map.entry("hash", "@hash"), Map.entry("list", "@list"), Map.entry("set", "@set"), Map.entry("sorted-set", "@sortedset"),
+            Map.entry("stream", "@stream"), Map.entry("pubsub", "@pubsub"), Map.entry("transactions", "@transaction"),
+            Map.entry("scripting", "@scripting"), Map.entry("bitmap", "@bitmap"), Map.entry("hyperloglog", "@hyperloglog"),
+            Map.entry("geo", "@geo"));
+
+    /** ACL categories from the flags and the group, as Redis derives most of them. */
+    static Set<String> categories(Command cmd) {
+        Set<String> s = new LinkedHashSet<>();
+        if (cmd.isWrite()) s.add("@write");
+        if (cmd.has("readonly")) s.add("@read");
+        if (cmd.has("admin")) {
+            s.add("@admin");
+            s.add("@dangerous");
+        }
+        String g = GROUP_CATEGORIES.get(cmd.group());
+        if (g != null) s.add(g);
+        s.add(cmd.has("fast") ? "@fast" : "@slow");
+        return s;
+    }
+
+    private static void commandDocs(Client c, byte[][] a) {
+        List<Command> shown = new ArrayList<>();
+        if (a.length == 2) {
+            shown.addAll(c.server().commands().all());
+        } else {
+            for (int i = 2; i < a.length; i++) {
+                Command cmd = lookup(c.server(), Args.str(a[i]));
+                if (cmd != null && !shown.contains(cmd)) shown.add(cmd);
+            }
+        }
+        c.reply().map(shown.size());
+        for (Command cmd : shown) {
+            c.reply().bulk(cmd.name());
+            docs(c, cmd);
+        }
+    }
+
+    /** One command's COMMAND DOCS map: summary, since, group, and its subcommands' docs. */
+    private static void docs(Client c, Command cmd) {
+        boolean subs = !cmd.subcommands().isEmpty();
+        c.reply().map(subs ? 4 : 3);
+        c.reply().bulk("summary");
+        c.reply().bulk(cmd.summary());
+        c.reply().bulk("since");
+        c.reply().bulk(cmd.since());
+        c.reply().bulk("group");
+        c.reply().bulk(cmd.group());
+        if (subs) {
+            c.reply().bulk("subcommands");
+            c.reply().map(cmd.subcommands().size());
+            for (Command sub : new TreeMap<>(cmd.subcommands()).values()) {
+                c.reply().bulk(sub.name());
+                docs(c, sub);
+            }
+        }
+    }
+
+    private static void commandList(Client c, byte[][] a) {
+        List<Command> all = new ArrayList<>();
+        for (Command cmd : c.server().commands().all()) {
+            all.add(cmd);
+            all.addAll(new TreeMap<>(cmd.subcommands()).values());
+        }
+        List<String> names = new ArrayList<>();
+        if (a.length == 2) {
+            for (Command cmd : all) names.add(cmd.name());
+        } else if (a.length == 5 && Args.is(a[2], "FILTERBY")) {
+            String arg = Args.str(a[4]);
+            if (Args.is(a[3], "MODULE")) {
+                // no modules: nothing
+            } else if (Args.is(a[3], "ACLCAT")) {
+                String cat = "@" + arg.toLowerCase(Locale.ROOT);
+                for (Command cmd : all) if (categories(cmd).contains(cat)) names.add(cmd.name());
+            } else if (Args.is(a[3], "PATTERN")) {
+                for (Command cmd : all) if (ConfigGlob.matches(arg, cmd.name())) names.add(cmd.name());
+            } else {
+                throw Errors.syntax();
+            }
+        } else {
+            throw Errors.syntax();
+        }
+        c.reply().array(names.size());
+        for (String n : names) c.reply().bulk(n);
+    }
+
+    private static void commandGetKeys(Client c, byte[][] a) {
+        byte[][] argv = Arrays.copyOfRange(a, 2, a.length);
+        Command cmd = c.server().commands().lookup(argv[0]);
+        if (cmd == null) throw Errors.error("ERR Invalid command specified");
+        if (cmd.handler() == null || (!cmd.subcommands().isEmpty() && argv.length > 1
+                && cmd.subcommands().containsKey(Args.str(argv[1]).toLowerCase(Locale.ROOT)))) {
+            if (argv.length < 2) throw Errors.error("ERR Invalid number of arguments specified for command");
+            Command sub = cmd.subcommands().get(Args.str(argv[1]).toLowerCase(Locale.ROOT));
+            if (sub == null) throw Errors.error("ERR Invalid command specified");
+            cmd = sub;
+        }
+        if (!cmd.arityOk(argv.length)) throw Errors.error("ERR Invalid number of arguments specified for command");
+        List<Integer> keys = cmd.keyPositions(argv.length);
+        if (keys.isEmpty()) throw Errors.error("ERR The command has no key arguments");
+        c.reply().array(keys.size());
+        for (int k : keys) c.reply().bulk(argv[k]);
+    }
+
+    // ------------------------------------------------------------------ FUNCTION
+
+    private static Command function() {
+        return Command.of("function", -2, "").group("scripting").doc("A container for function commands.", "7.0.0")
+                .sub(Command.of("function|list", -2, "noscript").group("scripting")
+                        .doc("Returns information about all libraries (none: Cairn runs no functions yet).", "7.0.0")
+                        .run((c, a) -> {
+                            for (int i = 2; i < a.length; i++) {
+                                if (Args.is(a[i], "WITHCODE")) continue;
+                                if (Args.is(a[i], "LIBRARYNAME") && i + 1 < a.length) {
+                                    i++;
+                                    continue;
+                                }
+                                throw Errors.error("ERR Unknown argument " + Errors.abbreviate(Args.str(a[i])));
+                            }
+                            c.reply().array(0);
+                        }))
+                .sub(Command.of("function|flush", -2, "write noscript").group("scripting")
+                        .doc("Deletes all libraries and functions (there are none).", "7.0.0")
+                        .run((c, a) -> {
+                            if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "ASYNC") && !Args.is(a[2], "SYNC"))) {
+                                throw Errors.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+                            }
+                            c.reply().ok();
+                        }))
+                .sub(Command.of("function|stats", 2, "noscript allow-busy").group("scripting")
+                        .doc("Returns information about a function during execution (none run).", "7.0.0")
+                        .run((c, a) -> {
+                            c.reply().map(2);
+                            c.reply().bulk("running_script");
+                            c.reply().nullBulk();
+                            c.reply().bulk("engines");
+                            c.reply().map(1);
+                            c.reply().bulk("LUA");
+                            c.reply().map(2);
+                            c.reply().bulk("libraries_count");
+                            c.reply().integer(0);
+                            c.reply().bulk("functions_count");
+                            c.reply().integer(0);
+                        }))
+                .sub(Command.of("function|help", 2, "loading stale").group("scripting")
+                        .doc("Returns helpful text about the different subcommands.", "7.0.0")
+                        .run((c, a) -> Help.reply(c, "function",
+                                "LIST [LIBRARYNAME <pattern>] [WITHCODE]",
+                                "    Return general information on all the libraries (Cairn: none yet).",
+                                "FLUSH [ASYNC|SYNC]",
+                                "    Delete all the libraries (there are none).",
+                                "STATS",
+                                "    Return information about the function engines.")))
+                .container();
     }
 }
