@@ -244,25 +244,34 @@ final class KeyspaceCommands {
     }
 
     private static void list(Client c, byte[][] a) {
-        List<Keyspace> all = c.server().store().keyspaces();
+        record Row(String name, String kind, long keys) {
+        }
+        List<Row> all = new ArrayList<>();
+        for (Keyspace ks : c.server().store().keyspaces()) {
+            try {
+                all.add(new Row(ks.name(), kindName(ks.kind()), ks.size()));
+            } catch (CairnException e) {
+                if (e.code() != CairnException.Code.NO_SUCH_KEYSPACE) throw e; // dropped meanwhile: not listed
+            }
+        }
         if (c.reply().resp3()) {
             c.reply().map(all.size());
-            for (Keyspace ks : all) {
-                c.reply().bulk(ks.name());
+            for (Row r : all) {
+                c.reply().bulk(r.name());
                 c.reply().map(2);
                 c.reply().bulk("kind");
-                c.reply().bulk(kindName(ks.kind()));
+                c.reply().bulk(r.kind());
                 c.reply().bulk("keys");
-                c.reply().integer(ks.size());
+                c.reply().integer(r.keys());
             }
             return;
         }
         c.reply().array(all.size());
-        for (Keyspace ks : all) {
+        for (Row r : all) {
             c.reply().array(3);
-            c.reply().bulk(ks.name());
-            c.reply().bulk(kindName(ks.kind()));
-            c.reply().integer(ks.size());
+            c.reply().bulk(r.name());
+            c.reply().bulk(r.kind());
+            c.reply().integer(r.keys());
         }
     }
 

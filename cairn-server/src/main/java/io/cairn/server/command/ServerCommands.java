@@ -515,9 +515,14 @@ final class ServerCommands {
         line(out, "cairn_keys", stats.keys());
         line(out, "cairn_bytes", stats.bytes());
         for (Keyspace ks : s.store().keyspaces()) {
-            out.append("ks_").append(escape(ks.name())).append(":kind=").append(KeyspaceCommands.kindName(ks.kind()))
-                    .append(",keys=").append(ks.size()).append(",expires=").append(ks.expiringCount())
-                    .append(",db=").append(KeyspaceCommands.numberedDb(s, ks.name())).append("\r\n");
+            String line;
+            try {
+                line = "ks_" + escape(ks.name()) + ":kind=" + KeyspaceCommands.kindName(ks.kind()) + ",keys=" + ks.size()
+                        + ",expires=" + ks.expiringCount() + ",db=" + KeyspaceCommands.numberedDb(s, ks.name()) + "\r\n";
+            } catch (io.cairn.CairnException e) {
+                continue; // dropped while INFO was being written
+            }
+            out.append(line);
         }
     }
 
