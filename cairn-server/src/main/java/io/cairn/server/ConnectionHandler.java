@@ -31,14 +31,20 @@ import java.util.Locale;
  * run back on this event loop, releases every chunk it covers. The event loop never waits for a disk, and a pipeline of
  * writes costs one callback, not one per command.
  *
- * <p>Back-pressure: when the socket cannot take more, reading stops until it can, so a client that pipelines without
- * reading holds a bounded amount of memory; a single reply past {@code client-output-buffer-limit} closes the client.
+ * <p>Back-pressure: when the socket cannot take more, reading stops until it can, and requests already decoded wait
+ * unexecuted, so a client that pipelines without reading holds a bounded amount of memory: the replies of one read are
+ * sent as they grow past {@link #FLUSH_AT} rather than all at its end. Replies count against
+ * {@code client-output-buffer-limit} before they are handed to the socket, as Redis counts its reply list, so a single
+ * reply past the hard limit closes the client without being sent.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
 
     private record Chunk(ByteBuf bytes, long seq) {
     }
+
+    /** Replies buffered past this many bytes are sent (or queued for durability) before the next request runs. */
+    static final int FLUSH_AT = 64 << 10;
 
     private final CairnServer server;
     private ChannelHandlerContext ctx;
@@ -48,6 +54,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long requestedSeq;
     private boolean closing;
     private long softLimitSince;
+    /** Bytes of replies waiting for durability, counted against the output limit. */
+    private long waitingBytes;
+    /** Requests decoded while the socket could take no more replies: run once it can. */
+    private final ArrayDeque<byte[][]> paused = new ArrayDeque<>();
 
     ConnectionHandler(CairnServer server) {
         this.server = server;
@@ -75,7 +85,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             reject("ERR max number of clients reached");
             return;
         }
-        if (server.config().getBool("protected-mode") && !needsAuth && !isLoopback(ctx.channel().remoteAddress())) {
+        if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
             reject(PROTECTED_MODE);
             return;
@@ -90,6 +100,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         reply.buffer(ctx.alloc().buffer(0));
         closing = true;
         ctx.writeAndFlush(b).addListener(f -> ctx.close());
+    }
+
+    /** Protected mode: with no password set, only loopback (and local, non-IP) clients are accepted. */
+    static boolean refusedByProtectedMode(boolean protectedMode, boolean passwordSet, java.net.SocketAddress remote) {
+        return protectedMode && !passwordSet && !isLoopback(remote);
     }
 
     static boolean isLoopback(java.net.SocketAddress a) {
@@ -108,6 +123,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
         waiting.clear();
+        waitingBytes = 0;
+        paused.clear();
         ctx.fireChannelInactive();
     }
 
@@ -115,11 +132,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) return;
         byte[][] args = (byte[][]) msg;
+        if (!paused.isEmpty() || !ctx.channel().isWritable()) {
+            // the client is not reading its replies: hold the request, read no more until it does
+            paused.add(args);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        run(args);
+    }
+
+    private void run(byte[][] args) {
         execute(args);
         if (client.shouldClose()) {
             closing = true;
             flushChunk();
             whenFlushed(() -> ctx.close());
+        } else if (reply.buffer().readableBytes() >= FLUSH_AT) {
+            flushChunk();
         }
     }
 
@@ -132,7 +161,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // stop reading requests while the client is not reading replies
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            while (!paused.isEmpty() && !closing && ctx.channel().isWritable()) run(paused.poll());
+            flushChunk();
+            if (paused.isEmpty() && !closing && !server.isClosed()) ctx.channel().config().setAutoRead(true);
+        } else {
+            ctx.channel().config().setAutoRead(false);
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -203,6 +238,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting.add(new Chunk(out, seq));
+        waitingBytes += out.readableBytes();
+        if (overOutputLimit(0)) return;
         if (seq > requestedSeq) {
             requestedSeq = seq;
             client.writer().whenDurable(seq).whenComplete((v, err) -> ctx.executor().execute(() -> released(seq, err)));
@@ -215,6 +252,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             // the log could not make these writes durable: they must not be acknowledged
             for (Chunk c : waiting) c.bytes().release();
             waiting.clear();
+            waitingBytes = 0;
             Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
             reply.error("IOERR write could not be made durable: " + cause.getMessage());
             closing = true;
@@ -223,13 +261,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(b).addListener(f -> ctx.close());
             return;
         }
-        while (!waiting.isEmpty() && waiting.peek().seq() <= seq) send(waiting.poll().bytes());
+        while (true) {
+            Chunk c = waiting.peek();
+            if (c == null || c.seq() > seq) break;
+            waiting.poll();
+            waitingBytes -= c.bytes().readableBytes();
+            if (!send(c.bytes())) break;
+        }
     }
 
-    private void send(ByteBuf b) {
+    /** Hands {@code b} to the socket unless that takes the client past its output limit; false if it was closed. */
+    private boolean send(ByteBuf b) {
+        if (!ctx.channel().isActive()) {
+            b.release();
+            return false;
+        }
+        if (overOutputLimit(b.readableBytes())) {
+            b.release();
+            return false;
+        }
         server.stats().netOutputBytes.add(b.readableBytes());
         ctx.writeAndFlush(b, ctx.voidPromise());
-        checkOutputLimit();
+        return true;
     }
 
     /** Runs {@code action} once every queued reply has been handed to the socket. */
@@ -245,10 +298,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    private void checkOutputLimit() {
+    /**
+     * Whether the replies this client holds, unsent ones plus {@code adding} more, are past its output limit; if so
+     * the client is closed (Redis: "closed for overcoming of output buffer limits").
+     */
+    private boolean overOutputLimit(long adding) {
         ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-        if (ob == null) return;
-        long pending = ob.totalPendingWriteBytes();
+        long pending = (ob == null ? 0 : ob.totalPendingWriteBytes()) + waitingBytes + adding;
         OutputLimit limit = server.outputLimit();
         boolean over = limit.hard() > 0 && pending > limit.hard();
         if (!over && limit.soft() > 0 && pending > limit.soft()) {
@@ -262,8 +318,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("client id={} addr={} closed for overcoming of output buffer limits ({} bytes pending)",
                     client.id(), client.address(), pending);
             closing = true;
+            paused.clear();
             ctx.close();
         }
+        return over;
     }
 
     // ------------------------------------------------------------------ errors
@@ -285,9 +343,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ByteBuf b = reply.buffer();
             reply.buffer(ctx.alloc().buffer(0));
             waiting.add(new Chunk(b, client.writer().lastSequence()));
+            waitingBytes += b.readableBytes();
             whenFlushed(() -> ctx.close());
-        } else if (c instanceof IOException) {
-            LOG.debug("connection {} closed: {}", client == null ? "?" : client.address(), c.getMessage());
+        } else if (c instanceof IOException || c instanceof DecoderException) {
+            // a reset connection, or a TLS failure (plain text on the TLS port, a failed handshake): the client's doing
+            LOG.debug("connection {} closed: {}", client == null ? "?" : client.address(), c.toString());
             ctx.close();
         } else {
             LOG.error("unexpected error on connection {}", client == null ? "?" : client.address(), c);
