@@ -60,6 +60,11 @@ final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The TLS port (ephemeral too), when started with a tls-port setting above 0. */
+    int tlsPort() {
+        return server.tlsPort();
+    }
+
     /** A new Jedis connection (RESP2) to this server; the caller closes it. */
     Jedis jedis() {
         return new Jedis("127.0.0.1", port(), 10_000);
