@@ -47,6 +47,21 @@ public final class Main {
                 server.close();
             }
         }, "cairn-signal"));
+        // SIGTERM and SIGINT shut down gracefully and exit 0, as Redis does; a shutdown hook alone would exit 143/130
+        for (String sig : new String[] {"TERM", "INT"}) exitZeroOn(sig, server);
         server.onShutdown(() -> System.exit(0));
+    }
+
+    @SuppressWarnings("restriction")
+    private static void exitZeroOn(String signal, CairnServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                org.slf4j.LoggerFactory.getLogger("io.cairn.server").info("Received SIG{} scheduling shutdown...", signal);
+                server.close(); // the JVM runs each signal's handler on a thread of its own
+                System.exit(0);
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            // the JVM keeps this signal (e.g. -Xrs): the shutdown hook still closes the server gracefully
+        }
     }
 }
