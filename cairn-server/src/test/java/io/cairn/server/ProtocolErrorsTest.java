@@ -51,7 +51,8 @@ class ProtocolErrorsTest {
     @Test
     void anErrorArrivingByteByByteIsTheSame() throws Exception {
         try (SocketClient c = new SocketClient(server.port())) {
-            for (char ch : "*2\r\n$3\r\nGET\r\n:1\r\n".toCharArray()) {
+            // up to the bad byte only: anything sent after the server closed would break the pipe
+            for (char ch : "*2\r\n$3\r\nGET\r\n:".toCharArray()) {
                 c.send(String.valueOf(ch));
                 Thread.sleep(1);
             }
