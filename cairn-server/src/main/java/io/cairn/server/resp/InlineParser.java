@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits an inline command line into arguments as Redis does (its {@code sdssplitargs}): spaces and tabs separate;
- * double quotes allow {@code \n \r \t \b \a \\ \"} and {@code \xHH} escapes; single quotes allow only {@code \'}; a
- * closing quote must be followed by a space or the end of the line.
+ * Splits an inline command line into arguments as Redis does (its {@code sdssplitargs}): blanks before an argument
+ * are skipped (C's {@code isspace}), an unquoted argument ends at a space, tab, CR or LF; double quotes allow
+ * {@code \n \r \t \b \a \\ \"} and {@code \xHH} escapes; single quotes allow only {@code \'}; a closing quote must be
+ * followed by a blank or the end of the line. Redis hands the line to {@code sdssplitargs} as a C string, so a NUL byte
+ * ends it: whatever follows is ignored (and a quote still open there is unbalanced).
  */
 final class InlineParser {
     private InlineParser() {
@@ -17,6 +19,12 @@ final class InlineParser {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
         int n = line.length;
+        for (int z = 0; z < n; z++) {
+            if (line[z] == 0) {
+                n = z;
+                break;
+            }
+        }
         while (true) {
             while (i < n && isSpace(line[i])) i++;
             if (i >= n) break;
@@ -66,7 +74,7 @@ final class InlineParser {
                         continue;
                     }
                     byte b = line[i];
-                    if (isSpace(b)) {
+                    if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
                         done = true;
                     } else if (b == '"') {
                         inDouble = true;
