@@ -76,6 +76,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private volatile boolean closed;
     private volatile boolean ready;
     private final Object closeLock = new Object();
+    private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
     private Runnable onShutdown = () -> { };
     private boolean ephemeralPorts;
 
@@ -375,9 +376,37 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     @Override
     public void close() {
         synchronized (closeLock) {
-            if (closed) return;
+            if (closed) {
+                // another thread is closing (SHUTDOWN, a signal): return once it has finished, store closed
+                if (!isEventLoopThread()) awaitClosed();
+                return;
+            }
             closed = true;
         }
+        try {
+            closeNow();
+        } finally {
+            closedLatch.countDown();
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            if (!closedLatch.await(30, TimeUnit.SECONDS)) LOG.warn("gave up waiting for the shutdown in progress");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isEventLoopThread() {
+        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss}) {
+            if (g == null) continue;
+            for (io.netty.util.concurrent.EventExecutor e : g) if (e.inEventLoop()) return true;
+        }
+        return false;
+    }
+
+    private void closeNow() {
         for (Channel l : listeners) l.close().awaitUninterruptibly();
         // stop reading new requests; what was read is being processed on the event loops
         for (Client c : clients.values()) c.channel().config().setAutoRead(false);

@@ -174,6 +174,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ dispatch
 
     private void execute(byte[][] args) {
+        client.interacted();
         Command cmd = server.commands().lookup(args[0]);
         String display = null;
         try {

@@ -1,6 +1,5 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -44,7 +43,6 @@ class SecurityTest {
     }
 
     @Test
-    @Disabled("needs the AUTH command (ConnectionCommands registers none yet); remove when it lands")
     void authWithTheRightPasswordOnly() throws Exception {
         try (TestServer s = TestServer.start(dir, "requirepass", "s3cret"); Jedis j = s.jedis()) {
             assertThatThrownBy(() -> j.get("k")).hasMessage("NOAUTH Authentication required.");

@@ -1,6 +1,5 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +11,6 @@ class SeedSessionsTest {
     Path dir;
 
     @Test
-    @Disabled("needs PUT/DELETE aliases from the strings helper; remove when merged")
     void seed000PutGetSurvivesRestart() throws Exception {
         try (TestServer s = TestServer.start(dir); SocketClient c = new SocketClient(s.port())) {
             c.send("put key-1 value-1\r\n").expect("+OK\r\n");

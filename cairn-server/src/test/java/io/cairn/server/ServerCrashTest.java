@@ -1,7 +1,6 @@
 package io.cairn.server;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -189,7 +188,6 @@ class ServerCrashTest {
     }
 
     @Test
-    @Disabled("needs the SHUTDOWN command (ServerCommands registers none yet); remove when it lands")
     void shutdownCommandStopsTheServerWithExitZero() throws Exception {
         Path data = tmp.resolve("data");
         Child c = launchAndWait(data, freePort());

@@ -125,6 +125,11 @@ public final class Client {
         return lastCommand;
     }
 
+    /** Any request arrived (even one refused): the client is not idle. */
+    public void interacted() {
+        lastInteraction = System.currentTimeMillis();
+    }
+
     public void touched(String command) {
         lastCommand = command;
         lastInteraction = System.currentTimeMillis();
