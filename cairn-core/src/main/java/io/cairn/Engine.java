@@ -60,7 +60,8 @@ final class Engine {
     private final Clock clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final StampedLock batchLock = new StampedLock();
-    private final Map<Integer, KeyspaceState> byId = new HashMap<>(); // writer only
+    /** Keyspaces by id (ids are small and dense); writer only. An array: apply() looks one up for every write. */
+    private KeyspaceState[] byId = new KeyspaceState[16];
     private volatile Map<String, KeyspaceState> byName = Map.of();
     private int nextKeyspaceId;
     private Wal wal;
@@ -335,7 +336,7 @@ final class Engine {
         if (m instanceof Mutation.DropKeyspace d) {
             KeyspaceState ks = state(d.id());
             ks.dropped = true;
-            byId.remove(ks.id);
+            byId[ks.id] = null;
             Map<String, KeyspaceState> names = new HashMap<>(byName);
             names.remove(ks.name);
             byName = Map.copyOf(names);
@@ -382,7 +383,8 @@ final class Engine {
     }
 
     private void addKeyspace(KeyspaceState ks) {
-        byId.put(ks.id, ks);
+        if (ks.id >= byId.length) byId = java.util.Arrays.copyOf(byId, Math.max(ks.id + 1, byId.length * 2));
+        byId[ks.id] = ks;
         Map<String, KeyspaceState> names = new HashMap<>(byName);
         names.put(ks.name, ks);
         byName = Map.copyOf(names);
@@ -390,7 +392,7 @@ final class Engine {
     }
 
     private KeyspaceState state(int id) {
-        KeyspaceState ks = byId.get(id);
+        KeyspaceState ks = id >= 0 && id < byId.length ? byId[id] : null;
         if (ks == null) {
             throw new CairnException(CairnException.Code.CORRUPTED, "a log record in " + dir + " names keyspace id " + id
                     + ", which does not exist at that point of the log");

@@ -26,8 +26,10 @@ final class ConfigParams {
         l.add(p("timeout", "0", true, range(0, Integer.MAX_VALUE), "close a client idle this many seconds; 0 never"));
         l.add(p("tcp-keepalive", "300", true, range(0, Integer.MAX_VALUE), "TCP keepalive on client sockets (0 off)"));
         l.add(p("tcp-backlog", "511", false, range(0, 65535), "listen backlog"));
-        l.add(p("io-threads", String.valueOf(Runtime.getRuntime().availableProcessors()), false, range(1, 128),
-                "event-loop threads; commands run on them"));
+        // half the cores: a client on the same machine (or the kernel's network stack) needs the rest; measured on 2
+        // cores, one event loop beat two by about 10-15% at pipeline 16 (docs/benchmarks.md)
+        l.add(p("io-threads", String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), false, range(1, 128),
+                "event-loop threads; commands run on them (default: half the cores)"));
         // persistence
         l.add(p("dir", "./data", false, s -> s, "data directory (the store's directory)"));
         l.add(p("appendonly", "yes", true, s -> {
