@@ -95,7 +95,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     /**
      * Listens, then opens the store: a port already taken fails before any data is touched. Until the store is open,
-     * a client is answered {@code -LOADING} and closed, as Redis does while it loads.
+     * connections wait in the listen backlog (nothing is accepted), so an early client is served once recovery is done
+     * rather than refused.
      */
     public CairnServer start() throws IOException {
         applyLimits();
@@ -122,6 +123,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             LOG.info("store opened in {} ({} keys, recovered in {} ms)", dir.toAbsolutePath(), store.stats().keys(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             ready = true;
+            for (Channel l : listeners) l.config().setAutoRead(true);
             LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loops, appendfsync {})",
                     Version.VERSION, config.get("bind"), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
                     Epoll.isAvailable() ? "epoll" : "nio", config.getInt("io-threads"), config.get("appendfsync"));
@@ -195,6 +197,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // accept nothing until the store is open: early clients wait in the backlog instead of being refused
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getLong("tcp-keepalive") > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
@@ -275,7 +279,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     @Override
     public Collection<Client> clients() {
-        return clients.values();
+        // a killed client leaves the registry when its channel closes, on its own event loop, a moment later
+        return clients.values().stream().filter(c -> !c.killed()).toList();
     }
 
     @Override
@@ -358,14 +363,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return r.totalMemory() - r.freeMemory();
     }
 
-    void countCommand(String name, long nanos) {
-        stats.commandsProcessed.increment();
-        long[] c = stats.perCommand.computeIfAbsent(name, k -> new long[2]);
-        synchronized (c) {
-            c[0]++;
-            c[1] += nanos / 1000;
-        }
-    }
 
     // ------------------------------------------------------------------ shutdown
 

@@ -154,6 +154,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (client != null) client.interacted(); // once a read, not once a command: any request counts against idleness
         flushChunk();
         ctx.fireChannelReadComplete();
     }
@@ -174,9 +175,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ dispatch
 
     private void execute(byte[][] args) {
-        client.interacted();
         Command cmd = server.commands().lookup(args[0]);
         String display = null;
+        boolean ran = false;
+        int mark = reply.buffer().writerIndex(); // an error replaces whatever a failing handler had begun to write
         try {
             if (cmd == null) {
                 throw Errors.error(unknownCommand(args));
@@ -193,24 +195,35 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!cmd.arityOk(args.length)) throw Errors.arity(cmd.name());
             if (!client.authenticated() && !cmd.has("no-auth")) throw Errors.error(Errors.NOAUTH);
             if (cmd.has("denyoom") && server.overMaxMemory()) throw Errors.error(Errors.OOM);
-            client.touched(cmd.name());
+            client.lastCommand(display);
             long t0 = System.nanoTime();
+            ran = true;
             cmd.handler().execute(client, args);
-            server.countCommand(cmd.name(), System.nanoTime() - t0);
+            cmd.stats().record(System.nanoTime() - t0);
+            server.stats().commandsProcessed.increment();
         } catch (CommandException e) {
-            server.stats().errorReplies.increment();
+            failed(cmd, ran, mark);
             reply.error(e.getMessage());
         } catch (CairnException e) {
-            server.stats().errorReplies.increment();
+            failed(cmd, ran, mark);
             reply.error(StoreErrors.text(e));
             if (e.code() == CairnException.Code.READ_ONLY || e.code() == CairnException.Code.IO_ERROR) {
                 LOG.warn("{} failed: {}", display, e.getMessage());
             }
         } catch (RuntimeException e) {
-            server.stats().errorReplies.increment();
+            failed(cmd, ran, mark);
             LOG.error("command {} failed", display, e);
             reply.error("ERR internal error running '" + display + "': " + e);
         }
+    }
+
+    private void failed(Command cmd, boolean ran, int mark) {
+        server.stats().errorReplies.increment();
+        if (ran) {
+            cmd.stats().failed();
+            server.stats().commandsProcessed.increment();
+        }
+        reply.buffer().writerIndex(mark);
     }
 
     static String unknownCommand(byte[][] args) {

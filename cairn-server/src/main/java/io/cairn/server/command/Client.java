@@ -130,9 +130,9 @@ public final class Client {
         lastInteraction = System.currentTimeMillis();
     }
 
-    public void touched(String command) {
+    /** The command being run, for CLIENT LIST's cmd field. */
+    public void lastCommand(String command) {
         lastCommand = command;
-        lastInteraction = System.currentTimeMillis();
     }
 
     public boolean noEvict() {

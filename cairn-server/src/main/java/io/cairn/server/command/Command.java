@@ -18,9 +18,44 @@ import java.util.Set;
  * @param since       the Redis version that introduced it
  * @param handler     runs it; null for a container whose subcommands run instead
  * @param subcommands for containers (CONFIG, CLIENT, ...): the subcommands by lower-case name
+ * @param stats       calls and time spent, for INFO commandstats: kept with the entry so counting needs no lookup
  */
 public record Command(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step, String group,
-                      String summary, String since, Handler handler, Map<String, Command> subcommands) {
+                      String summary, String since, Handler handler, Map<String, Command> subcommands, Stats stats) {
+
+    /** Counters updated from every event loop without locks. */
+    public static final class Stats {
+        private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+
+        public void record(long tookNanos) {
+            calls.increment();
+            nanos.add(tookNanos);
+        }
+
+        public void failed() {
+            failed.increment();
+        }
+
+        public long calls() {
+            return calls.sum();
+        }
+
+        public long micros() {
+            return nanos.sum() / 1000;
+        }
+
+        public long failedCalls() {
+            return failed.sum();
+        }
+
+        public void reset() {
+            calls.reset();
+            nanos.reset();
+            failed.reset();
+        }
+    }
 
     public Command {
         flags = Set.copyOf(flags);
@@ -97,12 +132,12 @@ public record Command(String name, int arity, Set<String> flags, int firstKey, i
         }
 
         public Command run(Handler h) {
-            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, h, subs);
+            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, h, subs, new Stats());
         }
 
         /** A container: its subcommands run; the container itself answers only to a missing or unknown one. */
         public Command container() {
-            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, null, subs);
+            return new Command(name, arity, flags, firstKey, lastKey, step, group, summary, since, null, subs, new Stats());
         }
     }
 }

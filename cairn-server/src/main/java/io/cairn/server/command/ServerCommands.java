@@ -481,18 +481,26 @@ final class ServerCommands {
 
     private static void commandstats(StringBuilder out, ServerContext s) {
         out.append("# Commandstats\r\n");
-        for (Map.Entry<String, long[]> e : new TreeMap<>(s.stats().perCommand).entrySet()) {
-            long calls;
-            long usec;
-            long[] v = e.getValue();
-            synchronized (v) {
-                calls = v[0];
-                usec = v[1];
-            }
-            out.append("cmdstat_").append(e.getKey()).append(":calls=").append(calls).append(",usec=").append(usec)
+        for (Command cmd : everyCommand(s)) {
+            long calls = cmd.stats().calls();
+            long failed = cmd.stats().failedCalls();
+            if (calls == 0 && failed == 0) continue;
+            long usec = cmd.stats().micros();
+            out.append("cmdstat_").append(cmd.name()).append(":calls=").append(calls).append(",usec=").append(usec)
                     .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
-                    .append(",rejected_calls=0,failed_calls=0\r\n");
+                    .append(",rejected_calls=0,failed_calls=").append(failed).append("\r\n");
         }
+    }
+
+    /** Every command and subcommand in the table, by name. */
+    static List<Command> everyCommand(ServerContext s) {
+        List<Command> all = new ArrayList<>();
+        for (Command c : s.commands().all()) {
+            all.add(c);
+            all.addAll(c.subcommands().values());
+        }
+        all.sort(java.util.Comparator.comparing(Command::name));
+        return all;
     }
 
     private static void keyspace(StringBuilder out, ServerContext s) {
@@ -552,6 +560,7 @@ final class ServerCommands {
                         .doc("Resets the server's statistics.", "2.0.0")
                         .run((c, a) -> {
                             c.server().stats().reset();
+                            for (Command cmd : everyCommand(c.server())) cmd.stats().reset();
                             State st = state(c.server());
                             st.expiredAtReset = c.server().store().stats().expiredReclaimed();
                             c.reply().ok();

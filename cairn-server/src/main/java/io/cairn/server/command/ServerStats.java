@@ -1,6 +1,5 @@
 package io.cairn.server.command;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters INFO reports; CONFIG RESETSTAT zeroes them. Updated from every event loop without locks. */
@@ -15,8 +14,6 @@ public final class ServerStats {
     public final LongAdder errorReplies = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder expiredKeys = new LongAdder();
-    /** Calls and microseconds per command name, for INFO commandstats. */
-    public final ConcurrentHashMap<String, long[]> perCommand = new ConcurrentHashMap<>();
 
     public void reset() {
         connectionsReceived.reset();
@@ -29,6 +26,5 @@ public final class ServerStats {
         errorReplies.reset();
         protocolErrors.reset();
         expiredKeys.reset();
-        perCommand.clear();
     }
 }
