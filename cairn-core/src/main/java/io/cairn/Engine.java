@@ -107,7 +107,8 @@ final class Engine {
         Files.createDirectories(dir);
         acquireLock();
         long t0 = System.nanoTime();
-        Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate());
+        Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate(),
+                options.gatherWrites());
         Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(),
                 this::replay);
         wal = opened.wal();

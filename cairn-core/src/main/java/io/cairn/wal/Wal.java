@@ -41,6 +41,12 @@ import java.util.zip.CRC32C;
  * covered by the next one. No timer is involved: the group is whatever queued up during the previous fsync. Async
  * waiters are served the same way by the sync thread.
  *
+ * <p>With {@link Config#gather()} under ALWAYS, {@link #append} copies the record into a buffer instead of writing it,
+ * and the fsync leader writes everything gathered with one {@code write()} before its fsync: a server committing
+ * hundreds of small writes per fsync saves a system call each. A record is then in the page cache only once an fsync
+ * has begun for it, which changes nothing for callers (under ALWAYS nothing is acknowledged before its fsync), but a
+ * failing gathered write fails like an fsync: the log refuses appends until reopened.
+ *
  * <h2>Failures</h2>
  * A full disk shows itself when a new segment is prepared (segments are zero-filled ahead of use), before the record
  * that needed it is written, so the call fails cleanly and later writes succeed once there is room. A failed fsync
@@ -49,8 +55,19 @@ import java.util.zip.CRC32C;
  */
 public final class Wal implements Closeable {
     /** Settings the log needs. */
-    public record Config(FsyncPolicy policy, long segmentSize, boolean preallocate) {
+    public record Config(FsyncPolicy policy, long segmentSize, boolean preallocate, boolean gather) {
+        public Config(FsyncPolicy policy, long segmentSize, boolean preallocate) {
+            this(policy, segmentSize, preallocate, false);
+        }
+
+        /** Whether records are gathered in memory and written once per fsync (ALWAYS only). */
+        boolean gathering() {
+            return gather && policy.mode() == FsyncPolicy.Mode.ALWAYS;
+        }
     }
+
+    /** Frames larger than this are written at once even when gathering, not copied into the gather buffer. */
+    private static final int GATHER_MAX_FRAME = 1 << 20;
 
     private static final int LATENCY_SAMPLES = 1024;
 
@@ -80,6 +97,13 @@ public final class Wal implements Closeable {
     private volatile IOException failure;
     private final PriorityQueue<Pending> pending = new PriorityQueue<>();
     private final long[] latencies = new long[LATENCY_SAMPLES];
+    /**
+     * When gathering: records appended but not yet written, bound for the active segment at {@link #gatherAt}; swapped
+     * with {@link #spare} by the fsync leader. Guarded by {@link #syncLock}.
+     */
+    private ByteBuffer gather;
+    private ByteBuffer spare;
+    private long gatherAt;
     private long fsyncs;
     private long lastFsyncNanos;
 
@@ -139,6 +163,10 @@ public final class Wal implements Closeable {
     }
 
     private void start(WalScanner.Result r) throws IOException {
+        if (config.gathering()) {
+            gather = ByteBuffer.allocate(256 << 10);
+            spare = ByteBuffer.allocate(256 << 10);
+        }
         List<WalScanner.SegmentInfo> segs = r.segments();
         lastSeq = r.lastSequence();
         writtenSeq = lastSeq;
@@ -190,7 +218,36 @@ public final class Wal implements Closeable {
         WalRecordDescriptor.writeHeader(frame, payloadLength, seq, crc);
         int length = WalRecordDescriptor.HEADER_LENGTH + payloadLength;
         // The segment is zero beyond the last record, so the padding is already in place.
-        if (active.map() != null) {
+        if (config.gathering() && frameLength <= GATHER_MAX_FRAME) {
+            syncLock.lock();
+            try {
+                if (gather.position() == 0) gatherAt = position;
+                if (gather.remaining() < frameLength) {
+                    ByteBuffer bigger = ByteBuffer.allocate((int) Math.max(gather.capacity() * 2L, gather.position() + frameLength));
+                    gather.flip();
+                    bigger.put(gather);
+                    gather = bigger;
+                }
+                gather.put(frame, 0, length);
+                // the padding too: the gathered bytes are written as one run over the zeroed segment
+                for (long pad = frameLength - length; pad > 0; pad--) gather.put((byte) 0);
+            } finally {
+                syncLock.unlock();
+            }
+        } else if (config.gathering()) {
+            // too large to gather: written now, after what was gathered before it
+            syncLock.lock();
+            try {
+                while (syncing) synced.awaitUninterruptibly();
+                writeGathered(active);
+                writeFully(active.channel(), ByteBuffer.wrap(frame, 0, length), position);
+            } catch (IOException e) {
+                dirtyUntil = Math.max(dirtyUntil, position + frameLength);
+                throw failure("write to", active.path(), e);
+            } finally {
+                syncLock.unlock();
+            }
+        } else if (active.map() != null) {
             try {
                 active.map().put((int) position, frame, 0, length);
             } catch (InternalError e) {
@@ -231,6 +288,23 @@ public final class Wal implements Closeable {
             throw new IOException("a segment of " + capacity + " bytes is larger than one mapping can be");
         }
         return ch.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+    }
+
+    /**
+     * Writes what was gathered to {@code segment}; under {@link #syncLock} with no fsync in progress (so no leader holds
+     * a run). Throws, leaving the store to fail as after a failed fsync, if the write fails.
+     */
+    private void writeGathered(Segment segment) throws IOException {
+        if (gather == null || gather.position() == 0) return;
+        gather.flip();
+        try {
+            writeFully(segment.channel(), gather, gatherAt);
+        } catch (IOException e) {
+            failure = new IOException("write of gathered records to " + segment.path() + " failed: " + e.getMessage(), e);
+            throw e;
+        } finally {
+            gather.clear();
+        }
     }
 
     private static int writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
@@ -280,11 +354,12 @@ public final class Wal implements Closeable {
         try {
             while (syncing) synced.awaitUninterruptibly();
             try {
+                writeGathered(active);
                 long t0 = System.nanoTime();
                 force(active);
                 countFsync(System.nanoTime() - t0);
             } catch (IOException e) {
-                failure = new IOException("fsync of " + active.path() + " failed: " + e.getMessage(), e);
+                if (failure == null) failure = new IOException("fsync of " + active.path() + " failed: " + e.getMessage(), e);
                 throw readOnly(failure);
             }
             durableSeq = writtenSeq;
@@ -424,10 +499,23 @@ public final class Wal implements Closeable {
                 long target = writtenSeq;
                 Segment segment = active; // stable while syncing is set: roll() and close() wait for it to clear
                 Path file = segment.path();
+                ByteBuffer run = null;
+                long runAt = 0;
+                if (gather != null && gather.position() > 0) {
+                    // take what was gathered; appends meanwhile go to the other buffer
+                    run = gather;
+                    runAt = gatherAt;
+                    gather = spare;
+                    spare = null;
+                }
                 syncLock.unlock();
                 long t0 = System.nanoTime();
                 IOException err = null;
                 try {
+                    if (run != null) {
+                        run.flip();
+                        writeFully(segment.channel(), run, runAt);
+                    }
                     force(segment);
                 } catch (IOException e) {
                     err = e;
@@ -435,6 +523,7 @@ public final class Wal implements Closeable {
                 long took = System.nanoTime() - t0;
                 syncLock.lock();
                 syncing = false;
+                if (run != null) spare = run.clear();
                 if (err == null) {
                     if (target > durableSeq) durableSeq = target;
                     countFsync(took);

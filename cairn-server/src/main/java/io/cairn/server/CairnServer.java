@@ -110,6 +110,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             Path dir = Path.of(config.get("dir"));
             CairnOptions options = CairnOptions.builder()
                     .fsyncPolicy(fsyncPolicy(config.get("appendfsync")))
+                    // one write() per fsync instead of one per record (appendfsync always; see CairnOptions)
+                    .gatherWrites(true)
                     .segmentSize(config.getLong("cairn-segment-size"))
                     .defaultIndexKind(IndexKind.valueOf(config.get("cairn-default-index").toUpperCase(java.util.Locale.ROOT)))
                     .build();
