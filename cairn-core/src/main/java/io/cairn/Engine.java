@@ -758,12 +758,21 @@ final class Engine {
 
     /** Exchanges the contents (entries, expiries, index kinds) of two keyspaces; names and handles stay. */
     void swapKeyspaces(KeyspaceState a, KeyspaceState b) {
-        run(null, () -> {
+        run(null, swap(a, b));
+    }
+
+    /** {@link #swapKeyspaces} without waiting for durability; returns the record's sequence (0 if none). */
+    long swapKeyspacesNoWait(KeyspaceState a, KeyspaceState b) {
+        return locked(null, swap(a, b)).seq();
+    }
+
+    private Locked<Void> swap(KeyspaceState a, KeyspaceState b) {
+        return () -> {
             checkWritable(a);
             checkWritable(b);
             if (a != b) log(new Mutation.SwapKeyspaces(a.id, b.id));
             return null;
-        });
+        };
     }
 
     /**

@@ -35,6 +35,17 @@ public final class Writer {
         if (seq > 0) lastSequence = seq;
     }
 
+    /** {@link Cairn#swapKeyspaces}, returning without waiting for durability. */
+    public void swapKeyspaces(Keyspace a, Keyspace b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.engine() != engine || b.engine() != engine) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "both keyspaces must belong to this store");
+        }
+        long seq = engine.swapKeyspacesNoWait(a.state, b.state);
+        if (seq > 0) lastSequence = seq;
+    }
+
     /**
      * The log sequence of the last record this writer wrote, {@code 0} if none. Sequences grow: a record is durable
      * once every record up to it is.

@@ -100,6 +100,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
      */
     public CairnServer start() throws IOException {
         applyLimits();
+        maxMemory = config.getLong("maxmemory");
+        config.onChange("maxmemory", v -> maxMemory = Long.parseLong(v));
         config.onChange("client-output-buffer-limit", v -> applyLimits());
         config.onChange("proto-max-bulk-len", v -> applyLimits());
         config.onChange("client-query-buffer-limit", v -> applyLimits());
@@ -213,7 +215,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                         }
                         if (ssl != null) ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         ConnectionHandler handler = new ConnectionHandler(CairnServer.this);
-                        ch.pipeline().addLast("resp", new RespDecoder(limits, () -> handler.client() == null || handler.client().authenticated()));
+                        ch.pipeline().addLast("resp", new RespDecoder(limits, () -> handler.client() == null || handler.client().authenticated(),
+                                stats.netInputBytes::add));
                         ch.pipeline().addLast("commands", handler);
                     }
                 });
@@ -355,9 +358,11 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     }
 
     boolean overMaxMemory() {
-        long max = config.getLong("maxmemory");
+        long max = maxMemory; // read on every write command: kept parsed, not looked up and parsed each time
         return max > 0 && usedMemory() > max;
     }
+
+    private volatile long maxMemory;
 
     /** Bytes the data takes, as maxmemory counts it: the heap in use. */
     public long usedMemory() {

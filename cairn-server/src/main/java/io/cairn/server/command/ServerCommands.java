@@ -206,7 +206,7 @@ final class ServerCommands {
         if (y == null || y < Integer.MIN_VALUE || y > Integer.MAX_VALUE) throw Errors.error("ERR invalid second DB index");
         int n = c.server().databases();
         if (x < 0 || x >= n || y < 0 || y >= n) throw Errors.error(Errors.DB_INDEX);
-        c.server().store().swapKeyspaces(c.server().db(x.intValue()), c.server().db(y.intValue()));
+        c.writer().swapKeyspaces(c.server().db(x.intValue()), c.server().db(y.intValue())); // the reply waits, not the loop
         c.reply().ok();
     }
 

@@ -55,8 +55,22 @@ public final class RespDecoder extends ByteToMessageDecoder {
      *                      pre-authentication bounds
      */
     public RespDecoder(RespLimits limits, BooleanSupplier authenticated) {
+        this(limits, authenticated, n -> { });
+    }
+
+    /** @param received told the size of every buffer read from the socket (INFO's total_net_input_bytes) */
+    public RespDecoder(RespLimits limits, BooleanSupplier authenticated, java.util.function.LongConsumer received) {
         this.limits = limits;
         this.authenticated = authenticated;
+        this.received = received;
+    }
+
+    private final java.util.function.LongConsumer received;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) received.accept(b.readableBytes());
+        super.channelRead(ctx, msg);
     }
 
     @Override
