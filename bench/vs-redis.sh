@@ -41,6 +41,7 @@ wait_ready() { # port
     echo "server on port $1 did not start" >&2; exit 1
 }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+rss_part_kb() { awk -v f="$2:" '$1==f{print $2}' "/proc/$1/status"; } # pid RssAnon|RssFile
 
 # one server per (product, mode); sets PID and PORT (no subshell, so this shell can stop it)
 start_cairn() { # mode
@@ -115,17 +116,18 @@ for i in range(n):
     out.write("*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))
 PY
 echo
-echo "| server | keys | resident memory (MiB) | Cairn/Redis |"
-echo "|---|---:|---:|---:|"
+echo "| server | keys | resident memory (MiB) | of which anonymous | of which file-backed | Cairn/Redis |"
+echo "|---|---:|---:|---:|---:|---:|"
 start_cairn none; cpid=$PID; cport=$PORT; wait_ready "$cport"
 redis-cli -p "$cport" --pipe <"$gen" >/dev/null
 sleep 15 # let an idle collection give memory back (the launcher asks G1 for one every 5 s)
 ckeys="$(redis-cli -p "$cport" dbsize)"; crss="$(rss_kb "$cpid")"
+canon="$(rss_part_kb "$cpid" RssAnon)"; cfile="$(rss_part_kb "$cpid" RssFile)"
 if (( have_redis )); then
     start_redis none; rpid=$PID; rport=$PORT; wait_ready "$rport"
     redis-cli -p "$rport" --pipe <"$gen" >/dev/null
     sleep 2
     rkeys="$(redis-cli -p "$rport" dbsize)"; rrss="$(rss_kb "$rpid")"
-    echo "| Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-) | $rkeys | $(( rrss / 1024 )) | |"
+    echo "| Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-) | $rkeys | $(( rrss / 1024 )) | $(( $(rss_part_kb "$rpid" RssAnon) / 1024 )) | $(( $(rss_part_kb "$rpid" RssFile) / 1024 )) | |"
 fi
-echo "| Cairn | $ckeys | $(( crss / 1024 )) | $( (( have_redis )) && ratio "$crss" "$rrss" || echo -) |"
+echo "| Cairn | $ckeys | $(( crss / 1024 )) | $(( canon / 1024 )) | $(( cfile / 1024 )) | $( (( have_redis )) && ratio "$crss" "$rrss" || echo -) |"
