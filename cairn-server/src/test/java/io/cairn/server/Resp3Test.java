@@ -86,8 +86,9 @@ class Resp3Test {
                     + bulk("lastkey") + ":0\r\n" + bulk("keystep") + ":1\r\n" + bulk("limit") + ":0\r\n"
                     + "*0\r\n");
             assertThat(r.call("COMMAND", "INFO", "nosuch")).isEqualTo("*1\r\n_\r\n");
-            assertThat(r.call("COMMAND", "DOCS", "echo")).isEqualTo("%1\r\n" + bulk("echo") + "%3\r\n" + bulk("summary")
-                    + bulk("Returns the given string.") + bulk("since") + bulk("1.0.0") + bulk("group") + bulk("connection"));
+            assertThat(r.call("COMMAND", "DOCS", "echo")).isEqualTo("%1\r\n" + bulk("echo") + "%4\r\n" + bulk("summary")
+                    + bulk("Returns the given string.") + bulk("since") + bulk("1.0.0") + bulk("group") + bulk("connection")
+                    + bulk("arguments") + "*1\r\n%2\r\n" + bulk("name") + bulk("message") + bulk("type") + bulk("string"));
         }
     }
 

@@ -290,8 +290,9 @@ class ServerCommandsTest {
             String config = r.call("COMMAND", "INFO", "config");
             assertThat(config).contains("$10\r\nconfig|get\r\n:-3\r\n", "$10\r\nconfig|set\r\n:-4\r\n");
             assertThat(r.call("COMMAND", "INFO", "config|get")).startsWith("*1\r\n*10\r\n$10\r\nconfig|get\r\n");
-            assertThat(r.call("COMMAND", "DOCS", "get")).isEqualTo("*2\r\n$3\r\nget\r\n*6\r\n$7\r\nsummary\r\n$34\r\n"
-                    + "Returns the string value of a key.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n");
+            assertThat(r.call("COMMAND", "DOCS", "get")).isEqualTo("*2\r\n$3\r\nget\r\n*8\r\n$7\r\nsummary\r\n$34\r\n"
+                    + "Returns the string value of a key.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n"
+                    + "$9\r\narguments\r\n*1\r\n*4\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n");
             assertThat(r.call("COMMAND", "DOCS", "client")).contains("$11\r\nsubcommands\r\n", "$11\r\nclient|list\r\n");
             assertThat(r.call("COMMAND", "DOCS", "nosuch")).isEqualTo("*0\r\n");
             assertThat(r.call("COMMAND", "LIST")).contains("$3\r\nget\r\n", "$10\r\nconfig|get\r\n");

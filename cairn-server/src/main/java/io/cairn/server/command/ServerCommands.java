@@ -814,13 +814,19 @@ final class ServerCommands {
     /** One command's COMMAND DOCS map: summary, since, group, and its subcommands' docs. */
     private static void docs(Client c, Command cmd) {
         boolean subs = !cmd.subcommands().isEmpty();
-        c.reply().map(subs ? 4 : 3);
+        List<CommandSyntax.Arg> args = CommandSyntax.of(cmd.name());
+        boolean hasArgs = args != null && !args.isEmpty();
+        c.reply().map((subs ? 4 : 3) + (hasArgs ? 1 : 0));
         c.reply().bulk("summary");
         c.reply().bulk(cmd.summary());
         c.reply().bulk("since");
         c.reply().bulk(cmd.since());
         c.reply().bulk("group");
         c.reply().bulk(cmd.group());
+        if (hasArgs) {
+            c.reply().bulk("arguments"); // redis-cli builds its input hints from these
+            CommandSyntax.write(c.reply(), args);
+        }
         if (subs) {
             c.reply().bulk("subcommands");
             c.reply().map(cmd.subcommands().size());
