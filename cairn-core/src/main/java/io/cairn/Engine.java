@@ -273,7 +273,7 @@ final class Engine {
                 delta += p.key().length;
             }
             if (p.expireAt() != 0) ks.expiries.add(new KeyspaceState.Expiry(p.expireAt(), p.key().clone()));
-            ks.bytes += delta;
+            ks.addBytes(delta);
             return prev;
         }
         if (m instanceof Mutation.Delete d) {
@@ -310,9 +310,9 @@ final class Engine {
                 Index ia = a.index();
                 a.index(b.index());
                 b.index(ia);
-                long bytes = a.bytes;
-                a.bytes = b.bytes;
-                b.bytes = bytes;
+                long bytes = a.bytes();
+                a.bytes(b.bytes());
+                b.bytes(bytes);
                 List<KeyspaceState.Expiry> ea = new ArrayList<>(a.expiries);
                 a.expiries.clear();
                 a.expiries.addAll(b.expiries);
@@ -327,7 +327,7 @@ final class Engine {
             KeyspaceState ks = state(c.keyspace());
             ks.index().clear();
             ks.expiries.clear();
-            ks.bytes = 0;
+            ks.bytes(0);
             return null;
         }
         if (m instanceof Mutation.CreateKeyspace c) {
@@ -356,7 +356,7 @@ final class Engine {
             KeyspaceState src = state(c.source());
             KeyspaceState copy = new KeyspaceState(c.id(), c.name(), rebuild(src.index(), c.kind()));
             copy.expiries.addAll(src.expiries);
-            copy.bytes = src.bytes;
+            copy.bytes(src.bytes());
             addKeyspace(copy);
             return null;
         }
@@ -380,7 +380,7 @@ final class Engine {
     private void forget(KeyspaceState ks, byte[] key, byte[] cell) {
         long was = Cells.expireAt(cell);
         if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, key));
-        ks.bytes -= key.length + Cells.valueLength(cell);
+        ks.addBytes(-(key.length + Cells.valueLength(cell)));
     }
 
     private void addKeyspace(KeyspaceState ks) {
@@ -1191,7 +1191,7 @@ final class Engine {
                             byte[] c = index.get(first.key());
                             if (c != null && Cells.expireAt(c) == first.at()) {
                                 index.remove(first.key());
-                                ks.bytes -= first.key().length + Cells.valueLength(c);
+                                ks.addBytes(-(first.key().length + Cells.valueLength(c)));
                             }
                             n++;
                         }
@@ -1219,7 +1219,7 @@ final class Engine {
         Map<String, KeyspaceState> all = byName;
         for (KeyspaceState ks : all.values()) {
             keys += liveCount(ks, now);
-            bytes += ks.bytes;
+            bytes += ks.bytes();
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
