@@ -112,8 +112,28 @@ public final class Wal implements Closeable {
     private volatile boolean closed;
 
     /** A segment; the active one is open (and mapped unless the policy is ALWAYS), older ones are neither. */
-    private record Segment(long number, Path path, FileChannel channel, MappedByteBuffer map, long capacity) {
+    private record Segment(long number, Path path, FileChannel channel, Window map, long capacity) {
     }
+
+    /**
+     * The part of the active segment that is mapped: {@link #WINDOW} bytes from a page boundary at or before the append
+     * position, moved forward as the log grows. Mapping the whole 64 MiB segment kept every page written so far resident
+     * in the process (counted in its resident size until the segment rolled); a window keeps at most its own size.
+     * The pages left behind stay in the page cache, written back by the kernel and covered by the channel's fdatasync.
+     * Moved only under {@link #syncLock} with no fsync in progress, so the fsync leader never forces an unmapped buffer.
+     */
+    private static final class Window {
+        MappedByteBuffer buf;
+        long start;
+
+        Window(MappedByteBuffer buf, long start) {
+            this.buf = buf;
+            this.start = start;
+        }
+    }
+
+    /** How much of the active segment is mapped at a time (8 MiB; tests make it smaller). */
+    static volatile int windowBytes = 8 << 20;
 
     private record Pending(long seq, CompletableFuture<Object> future, Object value) implements Comparable<Pending> {
         @Override
@@ -184,7 +204,7 @@ public final class Wal implements Closeable {
             FileChannel ch = files.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             long capacity = Math.max(last.fileSize(), config.preallocate() ? 0 : config.segmentSize());
             try {
-                active = new Segment(last.number(), last.path(), ch, map(ch, capacity), capacity);
+                active = new Segment(last.number(), last.path(), ch, map(ch, capacity, last.usedBytes()), capacity);
             } catch (IOException e) {
                 ch.close();
                 throw e;
@@ -249,7 +269,9 @@ public final class Wal implements Closeable {
             }
         } else if (active.map() != null) {
             try {
-                active.map().put((int) position, frame, 0, length);
+                Window w = active.map();
+                if (position + frameLength > w.start + w.buf.capacity()) slide(w, frameLength);
+                w.buf.put((int) (position - w.start), frame, 0, length);
             } catch (InternalError e) {
                 // A fault in the mapping (on file systems that allocate on write: a full disk). Nothing counts as
                 // appended; what may have landed is zeroed before the segment is sealed (see roll).
@@ -282,12 +304,40 @@ public final class Wal implements Closeable {
      * under ALWAYS each record would pay a page fault and the fsync must clean page-table entries: measured 2.5x slower
      * per synced record than write() + fdatasync. So ALWAYS writes, the other policies map.
      */
-    private MappedByteBuffer map(FileChannel ch, long capacity) throws IOException {
+    private Window map(FileChannel ch, long capacity, long from) throws IOException {
         if (config.policy().mode() == FsyncPolicy.Mode.ALWAYS) return null;
         if (capacity > Integer.MAX_VALUE) {
             throw new IOException("a segment of " + capacity + " bytes is larger than one mapping can be");
         }
-        return ch.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+        long start = from & ~4095L;
+        long length = Math.min(capacity - start, Math.max(windowBytes, 4096));
+        return new Window(ch.map(FileChannel.MapMode.READ_WRITE, start, length), start);
+    }
+
+    /** Moves the active segment's window to start at the append position's page, large enough for {@code need} bytes. */
+    private void slide(Window w, long need) {
+        syncLock.lock();
+        try {
+            while (syncing) synced.awaitUninterruptibly();
+            long start = position & ~4095L;
+            long length = Math.min(active.capacity() - start, Math.max(windowBytes, position - start + need));
+            MappedByteBuffer next;
+            try {
+                next = active.channel().map(FileChannel.MapMode.READ_WRITE, start, length);
+            } catch (IOException e) {
+                throw failure("map", active.path(), e);
+            }
+            MappedByteBuffer old = w.buf;
+            w.buf = next;
+            w.start = start;
+            Unmapper.unmap(old);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    private static void unmap(Window w) {
+        if (w != null) Unmapper.unmap(w.buf);
     }
 
     /**
@@ -381,11 +431,11 @@ public final class Wal implements Closeable {
     private void activate(long number, Path prepared, long capacity) throws IOException {
         Path path = dir.resolve(SegmentDescriptor.fileName(number));
         FileChannel ch = files.open(prepared, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        MappedByteBuffer map;
+        Window map;
         try {
             writeFully(ch, SegmentDescriptor.header(number, lastSeq + 1, System.currentTimeMillis()), 0);
             ch.force(false);
-            map = map(ch, capacity);
+            map = map(ch, capacity, 0);
             files.move(prepared, path);
             files.syncDirectory(dir);
         } catch (IOException e) {
@@ -393,7 +443,7 @@ public final class Wal implements Closeable {
             throw e;
         }
         if (active != null) {
-            Unmapper.unmap(active.map());
+            unmap(active.map());
             active.channel().close();
             older.add(new Segment(active.number(), active.path(), null, null, active.capacity()));
             olderBytes += position;
@@ -546,7 +596,7 @@ public final class Wal implements Closeable {
     private static void force(Segment segment) throws IOException {
         if (segment.map() != null) {
             try {
-                segment.map().force();
+                segment.map().buf.force();
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -703,7 +753,7 @@ public final class Wal implements Closeable {
         try {
             while (syncing) synced.awaitUninterruptibly();
             try {
-                Unmapper.unmap(active.map());
+                unmap(active.map());
                 active.channel().close();
             } catch (IOException e) {
                 if (err == null) err = e;
@@ -722,7 +772,7 @@ public final class Wal implements Closeable {
         preallocator.shutdownNow();
         if (active != null) {
             try {
-                Unmapper.unmap(active.map());
+                unmap(active.map());
                 active.channel().close();
             } catch (IOException ignored) {
                 // already failing
