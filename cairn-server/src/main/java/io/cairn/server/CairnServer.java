@@ -345,8 +345,11 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return clients.size();
     }
 
-    void register(Client c) {
+    /** Registers {@code c} unless {@code max} clients are connected already. */
+    synchronized boolean tryRegister(Client c, int max) {
+        if (clients.size() >= max) return false;
         clients.put(c.id(), c);
+        return true;
     }
 
     void unregister(Client c) {

@@ -81,17 +81,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean needsAuth = !server.config().get("requirepass").isEmpty();
         client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth);
         server.stats().connectionsReceived.increment();
-        if (server.clientCount() >= server.config().getInt("maxclients")) {
-            server.stats().rejectedConnections.increment();
-            reject("ERR max number of clients reached");
-            return;
-        }
         if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
             reject(PROTECTED_MODE);
             return;
         }
-        server.register(client);
+        // count and register in one step: event loops accepting at once must not both take the last place
+        if (!server.tryRegister(client, server.config().getInt("maxclients"))) {
+            server.stats().rejectedConnections.increment();
+            reject("ERR max number of clients reached");
+            return;
+        }
         ctx.fireChannelActive();
     }
 

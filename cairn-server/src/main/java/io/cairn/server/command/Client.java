@@ -170,10 +170,11 @@ public final class Client {
         return format(channel.localAddress());
     }
 
-    private static String format(SocketAddress a) {
+    static String format(SocketAddress a) {
         if (a instanceof InetSocketAddress i) {
             String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
-            return host + ":" + i.getPort();
+            // as Redis formats addresses: an IPv6 host in brackets, so the port stays unambiguous
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
         }
         return String.valueOf(a);
     }
