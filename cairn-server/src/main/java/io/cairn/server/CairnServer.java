@@ -128,9 +128,10 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             ready = true;
             for (Channel l : listeners) l.config().setAutoRead(true);
-            LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loops, appendfsync {})",
+            int loops = config.getInt("io-threads");
+            LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loop{}, appendfsync {})",
                     Version.VERSION, config.get("bind"), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
-                    Epoll.isAvailable() ? "epoll" : "nio", config.getInt("io-threads"), config.get("appendfsync"));
+                    Epoll.isAvailable() ? "epoll" : "nio", loops, loops == 1 ? "" : "s", config.get("appendfsync"));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
