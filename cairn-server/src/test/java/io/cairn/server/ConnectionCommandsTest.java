@@ -1,35 +1,16 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.cairn.server.RawClient.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ConnectionCommandsTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
+class ConnectionCommandsTest extends SharedServerTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
-
-    private static String bulk(String s) {
-        return "$" + s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n";
-    }
 
     @Test
     void ping_echo_quit() throws Exception {

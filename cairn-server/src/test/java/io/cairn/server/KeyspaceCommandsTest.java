@@ -1,6 +1,5 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,14 +8,9 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class KeyspaceCommandsTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
+class KeyspaceCommandsTest extends SharedServerTest {
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir.resolve("shared"));
+    static void fillFruit() throws Exception {
         try (RawClient r = server.raw()) {
             assertThat(r.call("KEYSPACE", "CREATE", "fruit", "ORDERED")).isEqualTo("+OK\r\n");
             r.call("SELECT", "fruit");
@@ -24,11 +18,6 @@ class KeyspaceCommandsTest {
                 assertThat(r.call("SET", k, k.toUpperCase())).isEqualTo("+OK\r\n");
             }
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
     }
 
     private static String keys(String... ks) {

@@ -19,13 +19,13 @@ class LimitsTest {
 
     @Test
     void aBulkOverProtoMaxBulkLenIsRefusedAndClosed() throws Exception {
-        try (TestServer s = TestServer.start(dir, "proto-max-bulk-len", "1mb"); SocketClient c = new SocketClient(s.port())) {
-            c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + ((1 << 20) + 1) + "\r\n")
+        try (TestServer s = TestServer.start(dir, "proto-max-bulk-len", "1mb"); RawClient c = new RawClient(s.port())) {
+            c.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + ((1 << 20) + 1) + "\r\n")
                     .expect("-ERR Protocol error: invalid bulk length\r\n").expectClosed();
             // exactly the limit is fine
-            try (SocketClient ok = new SocketClient(s.port()); Jedis j = s.jedis()) {
-                ok.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + (1 << 20) + "\r\n");
-                ok.send(new byte[1 << 20]).send("\r\n").expect("+OK\r\n");
+            try (RawClient ok = new RawClient(s.port()); Jedis j = s.jedis()) {
+                ok.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + (1 << 20) + "\r\n");
+                ok.write(new byte[1 << 20]).write("\r\n").expect("+OK\r\n");
                 assertThat(j.strlen("k")).isEqualTo(1 << 20);
             } catch (redis.clients.jedis.exceptions.JedisDataException e) {
                 // STRLEN may not be there yet: GET instead
@@ -38,12 +38,12 @@ class LimitsTest {
 
     @Test
     void aQueryBufferOverTheLimitIsRefusedAndClosed() throws Exception {
-        try (TestServer s = TestServer.start(dir, "client-query-buffer-limit", "1mb"); SocketClient c = new SocketClient(s.port())) {
+        try (TestServer s = TestServer.start(dir, "client-query-buffer-limit", "1mb"); RawClient c = new RawClient(s.port())) {
             // a 2 MB bulk (under proto-max-bulk-len) whose bytes pile up past the 1 MB query buffer
-            c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + (2 << 20) + "\r\n");
-            c.send(new byte[(1 << 20) - 4096]);
+            c.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + (2 << 20) + "\r\n");
+            c.write(new byte[(1 << 20) - 4096]);
             Thread.sleep(200); // all of that is read and held; the next bytes go over
-            c.send(new byte[8192]);
+            c.write(new byte[8192]);
             assertThat(c.readLine()).startsWith("-ERR Protocol error: client query buffer of ")
                     .contains("exceeds client-query-buffer-limit 1048576");
             c.expectClosed();
@@ -60,9 +60,9 @@ class LimitsTest {
             byte[] big = new byte[4 << 20];
             Arrays.fill(big, (byte) 'v');
             assertThat(other.set("big".getBytes(StandardCharsets.UTF_8), big)).isEqualTo("OK");
-            try (SocketClient c = new SocketClient(s.port())) {
+            try (RawClient c = new RawClient(s.port())) {
                 // a pipeline of GETs of a 4 MB value, never read: the first reply is already past the limit
-                c.send("GET big\r\n".repeat(1000));
+                c.write("GET big\r\n".repeat(1000));
                 c.expectClosed(); // nothing of the reply was sent
             }
             assertThat(other.ping()).isEqualTo("PONG");
@@ -79,9 +79,9 @@ class LimitsTest {
             other.set("big".getBytes(StandardCharsets.UTF_8), big);
             int n = 500; // 500 MB of replies if the server produced them all at once
             long base = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
-            try (SocketClient c = new SocketClient(s.port())) {
+            try (RawClient c = new RawClient(s.port())) {
                 c.socket.setReceiveBufferSize(64 << 10);
-                c.send("GET big\r\n".repeat(n));
+                c.write("GET big\r\n".repeat(n));
                 long peak = 0;
                 for (int i = 0; i < 20; i++) {
                     Thread.sleep(50);
@@ -97,14 +97,14 @@ class LimitsTest {
                     assertThat(body[0]).isEqualTo((byte) 'w');
                     assertThat(body[(1 << 20) + 1]).isEqualTo((byte) '\n');
                 }
-                c.send("PING\r\n").expect("+PONG\r\n");
+                c.write("PING\r\n").expect("+PONG\r\n");
             }
         }
     }
 
     @Test
     void tenThousandPipelinedCommandsGetTenThousandRepliesInOrder() throws Exception {
-        try (TestServer s = TestServer.start(dir, "appendfsync", "always"); SocketClient c = new SocketClient(s.port())) {
+        try (TestServer s = TestServer.start(dir, "appendfsync", "always"); RawClient c = new RawClient(s.port())) {
             ByteArrayOutputStream req = new ByteArrayOutputStream();
             StringBuilder expected = new StringBuilder();
             for (int i = 0; i < 5000; i++) {
@@ -115,9 +115,9 @@ class LimitsTest {
                 req.writeBytes(("GET " + k + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 expected.append("+OK\r\n$").append(v.length()).append("\r\n").append(v).append("\r\n");
             }
-            c.send(req.toByteArray()); // one write
+            c.write(req.toByteArray()); // one write
             c.expect(expected.toString());
-            c.send("DBSIZE\r\n").expect(":5000\r\n");
+            c.write("DBSIZE\r\n").expect(":5000\r\n");
         }
     }
 }

@@ -1,31 +1,13 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 
 /** Malformed requests over a real socket: Redis's error text, then the connection is closed. */
-class ProtocolErrorsTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class ProtocolErrorsTest extends SharedServerTest {
     private static void assertProtocolError(String request, String error) throws Exception {
-        try (SocketClient c = new SocketClient(server.port())) {
-            c.send(request).expect("-ERR Protocol error: " + error + "\r\n").expectClosed();
+        try (RawClient c = new RawClient(server.port())) {
+            c.write(request).expect("-ERR Protocol error: " + error + "\r\n").expectClosed();
         }
     }
 
@@ -50,44 +32,42 @@ class ProtocolErrorsTest {
 
     @Test
     void anErrorArrivingByteByByteIsTheSame() throws Exception {
-        try (SocketClient c = new SocketClient(server.port())) {
+        try (RawClient c = new RawClient(server.port())) {
             // up to the bad byte only: anything sent after the server closed would break the pipe
-            for (char ch : "*2\r\n$3\r\nGET\r\n:".toCharArray()) {
-                c.send(String.valueOf(ch));
-                Thread.sleep(1);
-            }
+            // each byte its own write (TCP_NODELAY); the decoder's handling of every split point is RespDecoderTest's
+            for (char ch : "*2\r\n$3\r\nGET\r\n:".toCharArray()) c.write(String.valueOf(ch));
             c.expect("-ERR Protocol error: expected '$', got ':'\r\n").expectClosed();
         }
     }
 
     @Test
     void unknownCommandAndWrongArityKeepTheConnection() throws Exception {
-        try (SocketClient c = new SocketClient(server.port())) {
-            c.send("*3\r\n$3\r\nfoo\r\n$1\r\na\r\n$1\r\nb\r\n")
+        try (RawClient c = new RawClient(server.port())) {
+            c.write("*3\r\n$3\r\nfoo\r\n$1\r\na\r\n$1\r\nb\r\n")
                     .expect("-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
-            c.send("foo\r\n").expect("-ERR unknown command 'foo', with args beginning with: \r\n");
-            c.send("*1\r\n$3\r\nGET\r\n").expect("-ERR wrong number of arguments for 'get' command\r\n");
-            c.send("get a b\r\n").expect("-ERR wrong number of arguments for 'get' command\r\n");
-            c.send("PING\r\n").expect("+PONG\r\n");
+            c.write("foo\r\n").expect("-ERR unknown command 'foo', with args beginning with: \r\n");
+            c.write("*1\r\n$3\r\nGET\r\n").expect("-ERR wrong number of arguments for 'get' command\r\n");
+            c.write("get a b\r\n").expect("-ERR wrong number of arguments for 'get' command\r\n");
+            c.write("PING\r\n").expect("+PONG\r\n");
         }
     }
 
     @Test
     void aValidCommandBeforeTheBadBytesIsAnsweredFirst() throws Exception {
-        try (SocketClient c = new SocketClient(server.port())) {
-            c.send("*3\r\n$3\r\nSET\r\n$5\r\nfirst\r\n$1\r\n1\r\nPING\r\n*1\r\nx*1\r\n$4\r\nPING\r\n")
+        try (RawClient c = new RawClient(server.port())) {
+            c.write("*3\r\n$3\r\nSET\r\n$5\r\nfirst\r\n$1\r\n1\r\nPING\r\n*1\r\nx*1\r\n$4\r\nPING\r\n")
                     .expect("+OK\r\n+PONG\r\n-ERR Protocol error: expected '$', got 'x'\r\n")
                     .expectClosed();
         }
-        try (SocketClient c = new SocketClient(server.port())) {
-            c.send("GET first\r\n").expect("$1\r\n1\r\n");
+        try (RawClient c = new RawClient(server.port())) {
+            c.write("GET first\r\n").expect("$1\r\n1\r\n");
         }
     }
 
     @Test
     void emptyRequestsAreSkipped() throws Exception {
-        try (SocketClient c = new SocketClient(server.port())) {
-            c.send("*0\r\n*-1\r\n\r\n\n   \r\nPING\r\n").expect("+PONG\r\n");
+        try (RawClient c = new RawClient(server.port())) {
+            c.write("*0\r\n*-1\r\n\r\n\n   \r\nPING\r\n").expect("+PONG\r\n");
         }
     }
 }

@@ -1,37 +1,18 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
+import static io.cairn.server.RawClient.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The RESP3 shapes of this family's replies, byte for byte, after HELLO 3; and Jedis speaking RESP3. */
-class Resp3Test {
-    @TempDir
-    static Path dir;
-    static TestServer server;
+class Resp3Test extends SharedServerTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
-
-    private static String bulk(String s) {
-        return "$" + s.getBytes(StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n";
-    }
 
     private static RawClient resp3() throws Exception {
         RawClient r = server.raw();

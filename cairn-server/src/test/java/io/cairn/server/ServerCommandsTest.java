@@ -1,7 +1,5 @@
 package io.cairn.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -10,28 +8,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.cairn.server.RedisAsserts.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ServerCommandsTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
-
+class ServerCommandsTest extends SharedServerTest {
     /** INFO's text as field -> value, section headers and blank lines skipped. */
     static Map<String, String> parseInfo(String info) {
         Map<String, String> m = new HashMap<>();
@@ -330,11 +316,7 @@ class ServerCommandsTest {
             assertThat(parseInfo(j.info("persistence"))).containsEntry("rdb_changes_since_last_save", "0");
             assertThat(r.call("BGSAVE", "NOW")).isEqualTo("-ERR syntax error\r\n");
             assertThat(r.call("BGSAVE", "SCHEDULE")).isEqualTo("+Background saving started\r\n");
-            long deadline = System.currentTimeMillis() + 5000;
-            while (!parseInfo(j.info("persistence")).get("rdb_bgsave_in_progress").equals("0")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            await(Duration.ofSeconds(5), () -> parseInfo(j.info("persistence")).get("rdb_bgsave_in_progress").equals("0"));
             assertThat(parseInfo(j.info("persistence"))).containsEntry("rdb_last_bgsave_status", "ok");
             assertThat(r.call("BGSAVE")).isEqualTo("+Background saving started\r\n");
         }
@@ -380,23 +362,11 @@ class ServerCommandsTest {
             assertThat(r.call("SHUTDOWN", "LATER")).isEqualTo("-ERR syntax error\r\n");
             r.send("SHUTDOWN", "NOSAVE", "NOW");
             assertThat(r.read()).isNull();
-            long deadline = System.currentTimeMillis() + 5000;
-            while (!s.server.isClosed()) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            await(Duration.ofSeconds(5), s.server::isClosed);
         }
-        // what was written is there after a restart (once the shutdown thread has released the directory: a close()
-        // while another is under way returns at once)
-        long deadline = System.currentTimeMillis() + 5000;
-        while (true) {
-            try (TestServer s = TestServer.start(dir.resolve("shutdown")); Jedis j = s.jedis()) {
-                assertThat(j.get("k")).isEqualTo("v");
-                break;
-            } catch (io.cairn.CairnException e) {
-                if (e.code() != io.cairn.CairnException.Code.LOCKED || System.currentTimeMillis() > deadline) throw e;
-                Thread.sleep(20);
-            }
+        // what was written is there after a restart (closing the TestServer waited for the shutdown under way)
+        try (TestServer s = TestServer.start(dir.resolve("shutdown")); Jedis j = s.jedis()) {
+            assertThat(j.get("k")).isEqualTo("v");
         }
     }
 

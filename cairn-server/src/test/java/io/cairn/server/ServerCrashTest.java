@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.cairn.server.RedisAsserts.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,19 +73,18 @@ class ServerCrashTest {
 
     private Child launchAndWait(Path data, int port) throws Exception {
         Child c = launch(data, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            if (!c.process().isAlive()) {
-                throw new AssertionError("server exited " + c.process().exitValue() + ": " + c.output());
-            }
+        await(Duration.ofSeconds(60), () -> {
             try (Socket s = new Socket()) {
+                if (!c.process().isAlive()) {
+                    throw new AssertionError("server exited " + c.process().exitValue() + ": " + c.output());
+                }
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                return c;
+                return true;
             } catch (IOException e) {
-                if (System.nanoTime() > deadline) throw new AssertionError("server not listening after 60 s: " + c.output());
-                Thread.sleep(50);
+                return false;
             }
-        }
+        });
+        return c;
     }
 
     /** A port free right now: port 0 means "no plain TCP" to the server, so the test picks one. */
@@ -153,8 +154,7 @@ class ServerCrashTest {
                 writers.add(t);
             }
             int before = acked.size();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (acked.size() < before + 400 && System.nanoTime() < deadline) Thread.sleep(10);
+            await(Duration.ofSeconds(30), () -> acked.size() >= before + 400);
             c.process().destroyForcibly(); // SIGKILL
             assertThat(c.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             stop.set(true);
