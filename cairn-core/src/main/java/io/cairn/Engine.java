@@ -707,7 +707,7 @@ final class Engine {
                 t.done = true;
             }
             List<Mutation> ms = t.mutations;
-            if (!ms.isEmpty()) log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(List.copyOf(ms)));
+            if (!ms.isEmpty()) log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)); // the block is over: no copy needed
             return r;
         });
     }
@@ -731,7 +731,10 @@ final class Engine {
         return f;
     }
 
-    /** A put that does not wait for durability; returns its record's sequence. */
+    /**
+     * A put that does not wait for durability; returns its record's sequence. The server's plain SET: written out
+     * rather than through {@link #locked}, which would allocate a capturing lambda and a {@link Done} per write.
+     */
     long putNoWait(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
         checkKey(key);
         checkValue(value);

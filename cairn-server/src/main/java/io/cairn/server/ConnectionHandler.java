@@ -95,6 +95,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /** Answers {@code error} at once, ahead of anything queued, and closes the connection. */
     private void reject(String error) {
         reply.error(error);
         ByteBuf b = reply.buffer();
@@ -281,11 +282,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             waiting.clear();
             waitingBytes = 0;
             Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            reply.error("IOERR write could not be made durable: " + cause.getMessage());
-            closing = true;
-            ByteBuf b = reply.buffer();
-            reply.buffer(ctx.alloc().buffer(0));
-            ctx.writeAndFlush(b).addListener(f -> ctx.close());
+            reject("IOERR write could not be made durable: " + cause.getMessage());
             return;
         }
         while (true) {
@@ -374,10 +371,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             whenFlushed(() -> ctx.close());
         } else if (c instanceof IOException || c instanceof DecoderException) {
             // a reset connection, or a TLS failure (plain text on the TLS port, a failed handshake): the client's doing
-            LOG.debug("connection {} closed: {}", client == null ? "?" : client.address(), c.toString());
+            LOG.debug("connection {} closed: {}", client.address(), c.toString());
             ctx.close();
         } else {
-            LOG.error("unexpected error on connection {}", client == null ? "?" : client.address(), c);
+            LOG.error("unexpected error on connection {}", client.address(), c);
             ctx.close();
         }
     }
