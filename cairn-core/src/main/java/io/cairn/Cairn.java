@@ -138,12 +138,7 @@ public final class Cairn implements AutoCloseable {
 
     /** Exchanges the contents of two keyspaces (entries, expiries, index kinds) in one step; names and handles stay. */
     public void swapKeyspaces(Keyspace a, Keyspace b) {
-        java.util.Objects.requireNonNull(a, "a");
-        java.util.Objects.requireNonNull(b, "b");
-        if (a.engine() != engine || b.engine() != engine) {
-            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "both keyspaces must belong to this store");
-        }
-        engine.swapKeyspaces(a.state, b.state);
+        engine.swapKeyspaces(a, b);
     }
 
     /** The {@code default} keyspace. */

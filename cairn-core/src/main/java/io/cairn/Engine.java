@@ -416,6 +416,15 @@ final class Engine {
         return new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "keyspace '" + ks.name + "' was dropped");
     }
 
+    /** The state behind a handle of this store's; refuses a handle from another store. */
+    KeyspaceState stateOf(Keyspace ks) {
+        Objects.requireNonNull(ks, "keyspace");
+        if (ks.engine() != this) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, ks + " belongs to another store");
+        }
+        return ks.state;
+    }
+
     void checkKey(byte[] key) {
         Objects.requireNonNull(key, "key");
         if (key.length > options.maxKeySize()) {
@@ -760,13 +769,13 @@ final class Engine {
     }
 
     /** Exchanges the contents (entries, expiries, index kinds) of two keyspaces; names and handles stay. */
-    void swapKeyspaces(KeyspaceState a, KeyspaceState b) {
-        run(null, swap(a, b));
+    void swapKeyspaces(Keyspace a, Keyspace b) {
+        run(null, swap(stateOf(a), stateOf(b)));
     }
 
     /** {@link #swapKeyspaces} without waiting for durability; returns the record's sequence (0 if none). */
-    long swapKeyspacesNoWait(KeyspaceState a, KeyspaceState b) {
-        return locked(null, swap(a, b)).seq();
+    long swapKeyspacesNoWait(Keyspace a, Keyspace b) {
+        return locked(null, swap(stateOf(a), stateOf(b))).seq();
     }
 
     private Locked<Void> swap(KeyspaceState a, KeyspaceState b) {
@@ -832,9 +841,7 @@ final class Engine {
         for (WriteBatch.Op op : ops) {
             checkKey(op.key());
             if (op.value() != null) checkValue(op.value());
-            if (op.keyspace() != null && op.keyspace().engine() != this) {
-                throw new CairnException(CairnException.Code.INVALID_ARGUMENT, op.keyspace() + " belongs to another store");
-            }
+            if (op.keyspace() != null) stateOf(op.keyspace());
         }
         boolean hasExpire = ops.stream().anyMatch(op -> op.kind() == WriteBatch.Op.EXPIRE);
         return () -> {

@@ -45,11 +45,7 @@ public final class Txn {
 
     private KeyspaceState state(Keyspace ks) {
         if (done) throw new IllegalStateException("a Txn is only valid inside its Atomic block");
-        Objects.requireNonNull(ks, "keyspace");
-        if (ks.engine() != engine) {
-            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, ks + " belongs to another store");
-        }
-        KeyspaceState s = ks.state;
+        KeyspaceState s = engine.stateOf(ks);
         if (s.dropped) {
             throw new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "keyspace '" + s.name + "' was dropped");
         }

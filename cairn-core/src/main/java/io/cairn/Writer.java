@@ -1,6 +1,5 @@
 package io.cairn;
 
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,19 +29,13 @@ public final class Writer {
 
     /** Sets {@code key}, removing any expiry; returns without waiting for durability. */
     public void put(Keyspace ks, byte[] key, byte[] value) {
-        Objects.requireNonNull(ks, "keyspace");
-        long seq = engine.putNoWait(ks.state, key, value, 0);
+        long seq = engine.putNoWait(engine.stateOf(ks), key, value, 0);
         if (seq > 0) lastSequence = seq;
     }
 
     /** {@link Cairn#swapKeyspaces}, returning without waiting for durability. */
     public void swapKeyspaces(Keyspace a, Keyspace b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        if (a.engine() != engine || b.engine() != engine) {
-            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "both keyspaces must belong to this store");
-        }
-        long seq = engine.swapKeyspacesNoWait(a.state, b.state);
+        long seq = engine.swapKeyspacesNoWait(a, b);
         if (seq > 0) lastSequence = seq;
     }
 

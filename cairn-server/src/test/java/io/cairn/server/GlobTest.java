@@ -183,4 +183,15 @@ class GlobTest {
         }
         return pi == p.length && si == s.length;
     }
+
+    @Test
+    void names_matchWithoutCase_andPlainNamesAreNotPatterns() {
+        assertThat(Glob.matchIgnoreCase("MaxMemory*", "maxmemory-policy")).isTrue();
+        assertThat(Glob.matchIgnoreCase("[A-C]*", "bind")).isTrue();
+        assertThat(Glob.matchIgnoreCase("port", "tls-port")).isFalse();
+        assertThat(Glob.isPattern("maxmemory")).isFalse();
+        assertThat(Glob.isPattern("max*")).isTrue();
+        assertThat(Glob.isPattern("a?")).isTrue();
+        assertThat(Glob.isPattern("[ab]")).isTrue();
+    }
 }

@@ -24,15 +24,7 @@ final class TestServer implements AutoCloseable {
 
     /** Starts a server in {@code dir}; {@code settings} are "name", "value" pairs. */
     static TestServer start(Path dir, String... settings) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
-        for (int i = 0; i < settings.length; i += 2) {
-            args.add("--" + settings[i]);
-            args.add(settings[i + 1]);
-        }
-        ServerConfig config = ServerConfig.fromArgs(args, Map.of());
-        CairnServer s = new CairnServer(config).useEphemeralPorts();
-        s.start();
-        return new TestServer(dir, s);
+        return start(List.of(), dir, settings);
     }
 
     /**
@@ -40,7 +32,12 @@ final class TestServer implements AutoCloseable {
      * REWRITE writes), then the test's settings, which win.
      */
     static TestServer startWithConfigFile(Path dir, Path conf, String... settings) throws IOException {
-        List<String> args = new ArrayList<>(List.of(conf.toString(), "--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
+        return start(List.of(conf.toString()), dir, settings);
+    }
+
+    private static TestServer start(List<String> first, Path dir, String... settings) throws IOException {
+        List<String> args = new ArrayList<>(first);
+        args.addAll(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
         for (int i = 0; i < settings.length; i += 2) {
             args.add("--" + settings[i]);
             args.add(settings[i + 1]);

@@ -22,6 +22,19 @@ public final class Glob {
     private Glob() {
     }
 
+    /**
+     * Without case, as CONFIG GET and COMMAND LIST FILTERBY PATTERN match parameter and command names (both folded to
+     * lower case, so a class like {@code [A-Z]} folds too).
+     */
+    public static boolean matchIgnoreCase(String pattern, String s) {
+        return match(pattern.toLowerCase(java.util.Locale.ROOT), s.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Whether {@code pattern} has a wildcard; without one it names exactly one thing. */
+    public static boolean isPattern(String pattern) {
+        return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
+    }
+
     public static boolean match(String pattern, String s) {
         return match(pattern.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8));
     }

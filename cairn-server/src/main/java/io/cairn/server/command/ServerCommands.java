@@ -597,15 +597,15 @@ final class ServerCommands {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 2; i < a.length; i++) {
             String pattern = Args.str(a[i]);
-            if (!ConfigGlob.isPattern(pattern)) {
+            if (!Glob.isPattern(pattern)) {
                 ConfigParam p = config.param(pattern);
                 if (p != null && !out.containsKey(pattern)) out.put(pattern, values.get(p.name()));
                 continue;
             }
             for (ConfigParam p : config.params()) {
-                if (ConfigGlob.matches(pattern, p.name())) out.putIfAbsent(p.name(), values.get(p.name()));
+                if (Glob.matchIgnoreCase(pattern, p.name())) out.putIfAbsent(p.name(), values.get(p.name()));
                 for (String alias : p.aliases()) {
-                    if (ConfigGlob.matches(pattern, alias)) out.putIfAbsent(alias, values.get(p.name()));
+                    if (Glob.matchIgnoreCase(pattern, alias)) out.putIfAbsent(alias, values.get(p.name()));
                 }
             }
         }
@@ -854,7 +854,7 @@ final class ServerCommands {
                 String cat = "@" + arg.toLowerCase(Locale.ROOT);
                 for (Command cmd : all) if (categories(cmd).contains(cat)) names.add(cmd.name());
             } else if (Args.is(a[3], "PATTERN")) {
-                for (Command cmd : all) if (ConfigGlob.matches(arg, cmd.name())) names.add(cmd.name());
+                for (Command cmd : all) if (Glob.matchIgnoreCase(arg, cmd.name())) names.add(cmd.name());
             } else {
                 throw Errors.syntax();
             }
