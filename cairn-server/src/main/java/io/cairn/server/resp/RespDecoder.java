@@ -38,6 +38,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     private final RespLimits limits;
     private final BooleanSupplier authenticated;
+    private final java.util.function.LongConsumer received;
 
     private State state = State.START;
     private byte[][] args = EMPTY;
@@ -64,8 +65,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
         this.authenticated = authenticated;
         this.received = received;
     }
-
-    private final java.util.function.LongConsumer received;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
