@@ -3,5 +3,7 @@
  * ({@code io.cairn.index}) are internal.
  */
 module io.cairn.core {
+    requires org.lz4.java;
+
     exports io.cairn;
 }

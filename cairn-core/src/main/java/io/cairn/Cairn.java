@@ -203,6 +203,67 @@ public final class Cairn implements AutoCloseable {
         return engine.stats();
     }
 
+    // ---------------------------------------------------------------- snapshots, backups, restores
+
+    /**
+     * Takes a checkpoint now: a snapshot of the whole store, written while writes go on (they pause only for a moment
+     * that does not grow with the store), then deletion of the older snapshots and log segments no longer needed.
+     * Partitions unchanged since the previous snapshot are shared with it, not rewritten. Waits for a checkpoint
+     * already in progress, then takes its own; returns the newest snapshot unchanged if nothing was written since.
+     *
+     * @throws CairnException IO_ERROR or DISK_FULL if it could not be written (the store and its log are unaffected)
+     */
+    public SnapshotInfo checkpoint() {
+        return engine.checkpoint();
+    }
+
+    /**
+     * {@link #checkpoint()} on a background thread (Redis's BGSAVE); the future fails with
+     * {@link CairnException.Code#BUSY} if a checkpoint is in progress already.
+     */
+    public CompletableFuture<SnapshotInfo> checkpointAsync() {
+        return engine.checkpointAsync();
+    }
+
+    /** The snapshots kept, newest first. */
+    public List<SnapshotInfo> snapshots() {
+        return engine.snapshots();
+    }
+
+    /**
+     * Writes a consistent copy of the store into {@code target} (absent or empty) while writes go on: a checkpoint (its
+     * files hard-linked where the file system allows) and the log after it up to the moment of the copy.
+     * {@link #open(Path)} opens the copy. Returns the log sequence the copy ends at: it holds every write up to it.
+     */
+    public long backup(Path target) {
+        return engine.backup(target);
+    }
+
+    /**
+     * Opens one snapshot of the store in {@code dir} read-only: {@code sequence} as {@link #snapshots()} lists it, or
+     * -1 for the newest. Takes no lock, so the store may be open elsewhere meanwhile; writes fail with
+     * {@link CairnException.Code#READ_ONLY}.
+     */
+    public static Cairn openSnapshot(Path dir, long sequence) {
+        Objects.requireNonNull(dir, "dir");
+        return new Cairn(Engine.openSnapshot(dir, sequence, CairnOptions.defaults()));
+    }
+
+    /**
+     * Builds in {@code target} (absent or empty) the store of {@code source} as of {@code point}: the newest snapshot
+     * at or before it plus the log after that snapshot, up to the point. {@code source} is only read, and may be open
+     * meanwhile. Open the result with {@link #open(Path)}.
+     *
+     * @return the snapshot written into {@code target}
+     * @throws CairnException INVALID_ARGUMENT if the files no longer reach back to {@code point}
+     */
+    public static SnapshotInfo restore(Path source, Path target, RestorePoint point) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(point, "point");
+        return Checkpoints.restore(source.toAbsolutePath(), target.toAbsolutePath(), point);
+    }
+
     /** What opening the store found and did. */
     public RecoveryInfo recoveryInfo() {
         return engine.recoveryInfo();

@@ -38,7 +38,9 @@ public class CairnException extends RuntimeException {
         /** A value read as a number is not one, or an increment would overflow. */
         NOT_A_NUMBER,
         /** An argument is out of its allowed range. */
-        INVALID_ARGUMENT
+        INVALID_ARGUMENT,
+        /** Work of the same kind is in progress already (a background checkpoint); try again when it ends. */
+        BUSY
     }
 
     private final Code code;

@@ -33,6 +33,10 @@ public final class CairnOptions {
     private final Duration expiryInterval;
     private final IndexKind defaultIndexKind;
     private final boolean gatherWrites;
+    private final Duration checkpointInterval;
+    private final long checkpointLogBytes;
+    private final int snapshotsToKeep;
+    private final Duration logRetention;
 
     private CairnOptions(Builder b) {
         this.fsyncPolicy = b.fsyncPolicy;
@@ -45,6 +49,10 @@ public final class CairnOptions {
         this.expiryInterval = b.expiryInterval;
         this.defaultIndexKind = b.defaultIndexKind;
         this.gatherWrites = b.gatherWrites;
+        this.checkpointInterval = b.checkpointInterval;
+        this.checkpointLogBytes = b.checkpointLogBytes;
+        this.snapshotsToKeep = b.snapshotsToKeep;
+        this.logRetention = b.logRetention;
     }
 
     /** The defaults: fsync ALWAYS, 64 MiB preallocated segments, 512 MiB key and value limits, no salvage. */
@@ -69,6 +77,10 @@ public final class CairnOptions {
         b.expiryInterval = expiryInterval;
         b.defaultIndexKind = defaultIndexKind;
         b.gatherWrites = gatherWrites;
+        b.checkpointInterval = checkpointInterval;
+        b.checkpointLogBytes = checkpointLogBytes;
+        b.snapshotsToKeep = snapshotsToKeep;
+        b.logRetention = logRetention;
         return b;
     }
 
@@ -82,13 +94,19 @@ public final class CairnOptions {
     public Duration expiryInterval() { return expiryInterval; }
     public IndexKind defaultIndexKind() { return defaultIndexKind; }
     public boolean gatherWrites() { return gatherWrites; }
+    public Duration checkpointInterval() { return checkpointInterval; }
+    public long checkpointLogBytes() { return checkpointLogBytes; }
+    public int snapshotsToKeep() { return snapshotsToKeep; }
+    public Duration logRetention() { return logRetention; }
 
     @Override
     public String toString() {
         return "CairnOptions[fsync=" + fsyncPolicy + ", segmentSize=" + segmentSize + ", preallocate=" + preallocate
                 + ", maxKeySize=" + maxKeySize + ", maxValueSize=" + maxValueSize + ", salvage=" + salvage
                 + ", expiryInterval=" + expiryInterval + ", defaultIndexKind=" + defaultIndexKind
-                + ", gatherWrites=" + gatherWrites + "]";
+                + ", gatherWrites=" + gatherWrites + ", checkpointInterval=" + checkpointInterval
+                + ", checkpointLogBytes=" + checkpointLogBytes + ", snapshotsToKeep=" + snapshotsToKeep
+                + ", logRetention=" + logRetention + "]";
     }
 
     /** Builds {@link CairnOptions}; every setter validates its argument immediately. */
@@ -103,8 +121,56 @@ public final class CairnOptions {
         private Duration expiryInterval = Duration.ofMillis(100);
         private IndexKind defaultIndexKind = IndexKind.HASH;
         private boolean gatherWrites;
+        private Duration checkpointInterval = Duration.ofMinutes(5);
+        private long checkpointLogBytes = 256L << 20;
+        private int snapshotsToKeep = 2;
+        private Duration logRetention = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * Take a checkpoint (a snapshot, then delete the log it covers) this often if anything was written since the
+         * last one; 5 minutes by default, {@link Duration#ZERO} for never on a timer.
+         */
+        public Builder checkpointInterval(Duration interval) {
+            Objects.requireNonNull(interval, "checkpointInterval");
+            if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 1000)) {
+                throw new IllegalArgumentException("checkpoint interval must be zero (off) or at least 1 s, was " + interval);
+            }
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        /**
+         * Take a checkpoint once this many bytes of log were written since the last one; 256 MiB by default, 0 for never
+         * by size. Bounds both the disk the log takes and the time a restart spends replaying it.
+         */
+        public Builder checkpointLogBytes(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("checkpoint log bytes must be >= 0, was " + bytes);
+            this.checkpointLogBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Snapshots kept, newest first; 2 by default (at least 1). Recovery falls back to an older one, with the longer
+         * log after it, when the newest is damaged; the log is kept back to the oldest one kept.
+         */
+        public Builder snapshotsToKeep(int count) {
+            if (count < 1) throw new IllegalArgumentException("snapshots to keep must be at least 1, was " + count);
+            this.snapshotsToKeep = count;
+            return this;
+        }
+
+        /**
+         * Keep snapshots and log covering this much of the past, so {@link Cairn#restore} can bring the store back to
+         * any instant inside the window; {@link Duration#ZERO} (the default) keeps only {@link #snapshotsToKeep}.
+         */
+        public Builder logRetention(Duration window) {
+            Objects.requireNonNull(window, "logRetention");
+            if (window.isNegative()) throw new IllegalArgumentException("log retention must be >= 0, was " + window);
+            this.logRetention = window;
+            return this;
         }
 
         /** When the log is forced to disk; {@link FsyncPolicy#ALWAYS} by default. */

@@ -58,13 +58,25 @@ final class Engine {
     private final Path dir;
     private final CairnOptions options;
     private final Clock clock;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Held shared by a snapshot while it walks the indexes, exclusively by {@code copyKeyspace}: the one mutation
+     * whose replay reads other keys' state (the source keyspace), which a snapshot taken during it could not reproduce.
+     */
+    final java.util.concurrent.locks.ReentrantReadWriteLock scanGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final StampedLock batchLock = new StampedLock();
     /** Keyspaces by id (ids are small and dense); writer only. An array: apply() looks one up for every write. */
     private KeyspaceState[] byId = new KeyspaceState[16];
     private volatile Map<String, KeyspaceState> byName = Map.of();
-    private int nextKeyspaceId;
-    private Wal wal;
+    int nextKeyspaceId;
+    Wal wal;
+    Checkpoints checkpoints;
+    /** The newest TIME record's instant (epoch ms): written before the first write of each new millisecond. */
+    long lastTick;
+    private final boolean timedLog;
+    /** Opened from one snapshot alone, with no log: every write is refused. */
+    private boolean readOnly;
+    private FileLayer files;
     private RecoveryInfo recovery;
     /**
      * The data directories open in this JVM, by real path. The OS lock on {@code LOCK} is a POSIX record lock, which
@@ -87,6 +99,12 @@ final class Engine {
         this.dir = dir;
         this.options = options;
         this.clock = options.clock();
+        this.timedLog = !options.logRetention().isZero();
+    }
+
+    /** Whether the log carries TIME records (a log retention window is set): point-in-time restore needs them. */
+    boolean timedLog() {
+        return timedLog;
     }
 
     static Engine open(Path dir, CairnOptions options, FileLayer files) {
@@ -104,19 +122,34 @@ final class Engine {
     }
 
     private void start(FileLayer files) throws IOException {
+        this.files = files;
         Files.createDirectories(dir);
         acquireLock();
         long t0 = System.nanoTime();
+        checkpoints = new Checkpoints(this, files);
+        Checkpoints.Loaded snap = checkpoints.recover();
+        long floor = snap.sequence();
         Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate(),
                 options.gatherWrites());
-        Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(),
-                this::replay);
+        long[] replayed = new long[1];
+        Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(), floor,
+                (seq, payload) -> {
+                    if (seq <= floor) return; // the snapshot holds it
+                    if (replayed[0] == 0 && seq > floor + 1) {
+                        throw new CairnException(CairnException.Code.CORRUPTED, "the log in " + dir + " starts at sequence "
+                                + seq + " but " + (floor == 0 ? "no snapshot" : "the snapshot loaded (" + floor + ")")
+                                + " covers the records before it" + snap.problems());
+                    }
+                    replayed[0]++;
+                    replay(seq, payload);
+                });
         wal = opened.wal();
         WalScanner.Result r = opened.recovery();
-        recovery = new RecoveryInfo(r.recordsReplayed(), r.segmentsScanned(), r.bytesTruncated(),
-                r.corruptionDetected(), r.damagedFile(), r.damagedOffset(), r.salvagedTo(), r.lastSequence(),
-                Duration.ofNanos(System.nanoTime() - t0));
-        if (r.corruptionDetected()) {
+        recovery = new RecoveryInfo(replayed[0], r.segmentsScanned(), r.bytesTruncated(),
+                r.corruptionDetected() || !snap.skipped().isEmpty(), r.damagedFile(), r.damagedOffset(), r.salvagedTo(),
+                Math.max(floor, r.lastSequence()), Duration.ofNanos(System.nanoTime() - t0), floor, snap.entries(),
+                snap.took(), snap.skipped());
+        if (r.corruptionDetected() || !snap.skipped().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0}: {1}", dir, recovery);
         }
         if (!byName.containsKey(Cairn.DEFAULT_KEYSPACE)) {
@@ -128,9 +161,72 @@ final class Engine {
         expirer = new Thread(this::expireLoop, "cairn-expirer");
         expirer.setDaemon(true);
         expirer.start();
+        checkpoints.start();
+    }
+
+    /**
+     * Opens the snapshot at {@code sequence} (or the newest valid one for -1) of the store in {@code dir}, read-only:
+     * no lock (the store may be open elsewhere), no log, every write refused with READ_ONLY.
+     */
+    static Engine openSnapshot(Path dir, long sequence, CairnOptions options) {
+        Engine e = new Engine(dir.toAbsolutePath(), options);
+        e.readOnly = true;
+        e.files = FileLayer.DEFAULT;
+        long t0 = System.nanoTime();
+        e.checkpoints = new Checkpoints(e, FileLayer.DEFAULT);
+        Checkpoints.Loaded snap = e.checkpoints.loadForReading(sequence);
+        e.recovery = new RecoveryInfo(0, 0, 0, !snap.skipped().isEmpty(), null, -1, null, snap.sequence(),
+                Duration.ofNanos(System.nanoTime() - t0), snap.sequence(), snap.entries(), snap.took(), snap.skipped());
+        return e;
+    }
+
+    /** An engine over no files, holding nothing: for building a state (restore) with {@link #apply}. */
+    static Engine detached(Path dir) {
+        Engine e = new Engine(dir.toAbsolutePath(), CairnOptions.defaults());
+        e.readOnly = true;
+        e.files = FileLayer.DEFAULT;
+        e.checkpoints = new Checkpoints(e, FileLayer.DEFAULT);
+        return e;
+    }
+
+    /** Replaces the whole in-memory state with {@code states} (snapshot loading; nothing else runs yet). */
+    void install(List<KeyspaceState> states, int nextId) {
+        byId = new KeyspaceState[16];
+        byName = Map.of();
+        nextKeyspaceId = 0;
+        for (KeyspaceState ks : states) addKeyspace(ks);
+        nextKeyspaceId = Math.max(nextKeyspaceId, nextId);
+    }
+
+    /** Every live keyspace state, by id; under the write lock for a consistent view. */
+    List<KeyspaceState> states() {
+        List<KeyspaceState> out = new ArrayList<>();
+        for (KeyspaceState ks : byId) if (ks != null) out.add(ks);
+        return out;
+    }
+
+    FileLayer files() {
+        return files;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Applies one decoded log record: recovery and point-in-time restore. */
+    void replayRecord(long seq, ByteBuffer payload) {
+        replay(seq, payload);
     }
 
     private void replay(long seq, ByteBuffer payload) {
+        apply(decode(seq, payload));
+    }
+
+    Mutation decode(long seq, ByteBuffer payload) {
         Mutation m;
         try {
             m = MutationDescriptor.decode(payload);
@@ -138,7 +234,7 @@ final class Engine {
             throw new CairnException(CairnException.Code.CORRUPTED, "log record " + seq + " in " + dir
                     + " has a valid checksum but does not decode (" + e.getMessage() + "); was it written by a newer Cairn?", e);
         }
-        apply(m);
+        return m;
     }
 
     private void acquireLock() throws IOException {
@@ -237,6 +333,19 @@ final class Engine {
 
     /** Logs {@code m} and applies it; returns what {@link #apply} returns. Under the write lock only. */
     private byte[] log(Mutation m) {
+        if (timedLog) {
+            long now = clock.millis();
+            if (now > lastTick) {
+                append(new Mutation.Tick(now));
+                lastTick = now;
+            }
+        }
+        opSeq = append(m);
+        return apply(m);
+    }
+
+    /** Encodes {@code m} and appends it to the log; returns its sequence. Under the write lock only. */
+    private long append(Mutation m) {
         long size = MutationDescriptor.size(m);
         int header = io.cairn.wal.WalRecordDescriptor.HEADER_LENGTH;
         if (size > Integer.MAX_VALUE - 64) {
@@ -252,8 +361,11 @@ final class Engine {
         long seq = wal.append(b.array(), (int) size);
         // keep a small buffer; a huge one is dropped after use
         encodeBuffer = b.capacity() > (16 << 20) ? ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN) : b;
-        opSeq = seq;
-        return apply(m);
+        return seq;
+    }
+
+    private static long partitionBit(byte[] key) {
+        return 1L << (io.cairn.index.HashIndex.hashOf(key) >>> 26);
     }
 
     /**
@@ -263,6 +375,7 @@ final class Engine {
     byte[] apply(Mutation m) {
         if (m instanceof Mutation.Put p) {
             KeyspaceState ks = state(p.keyspace());
+            ks.dirty |= partitionBit(p.key());
             byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt());
             long delta = p.value().length;
             if (prev != null) {
@@ -278,12 +391,14 @@ final class Engine {
         }
         if (m instanceof Mutation.Delete d) {
             KeyspaceState ks = state(d.keyspace());
+            ks.dirty |= partitionBit(d.key());
             byte[] prev = ks.index().remove(d.key());
             if (prev != null) forget(ks, d.key(), prev);
             return prev;
         }
         if (m instanceof Mutation.Expire e) {
             KeyspaceState ks = state(e.keyspace());
+            ks.dirty |= partitionBit(e.key());
             Index index = ks.index();
             byte[] prev = index.get(e.key());
             if (prev == null) return null;
@@ -305,6 +420,8 @@ final class Engine {
         if (m instanceof Mutation.SwapKeyspaces w) {
             KeyspaceState a = state(w.a());
             KeyspaceState b = state(w.b());
+            a.dirty = -1L;
+            b.dirty = -1L;
             long stamp = batchLock.writeLock();
             try {
                 Index ia = a.index();
@@ -325,9 +442,14 @@ final class Engine {
         }
         if (m instanceof Mutation.Clear c) {
             KeyspaceState ks = state(c.keyspace());
+            ks.dirty = -1L;
             ks.index().clear();
             ks.expiries.clear();
             ks.bytes(0);
+            return null;
+        }
+        if (m instanceof Mutation.Tick t) {
+            if (t.millis() > lastTick) lastTick = t.millis();
             return null;
         }
         if (m instanceof Mutation.CreateKeyspace c) {
@@ -362,6 +484,7 @@ final class Engine {
         }
         if (m instanceof Mutation.ConvertKeyspace c) {
             KeyspaceState ks = state(c.id());
+            ks.dirty = -1L;
             if (ks.index().kind() != c.kind()) ks.index(rebuild(ks.index(), c.kind()));
             return null;
         }
@@ -409,6 +532,9 @@ final class Engine {
 
     private void checkWritable(KeyspaceState ks) {
         checkOpen();
+        if (readOnly) {
+            throw new CairnException(CairnException.Code.READ_ONLY, "this is a read-only view of a snapshot of " + dir);
+        }
         if (ks != null && ks.dropped) throw dropped(ks);
     }
 
@@ -1006,14 +1132,19 @@ final class Engine {
     Keyspace copyKeyspace(String from, String to, IndexKind kind) {
         checkName(from);
         checkName(to);
-        return run(null, () -> {
-            KeyspaceState src = named(from);
-            if (byName.containsKey(to)) {
-                throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + to + "' exists already");
-            }
-            log(new Mutation.CopyKeyspace(src.id, nextKeyspaceId, to, kind == null ? src.index().kind() : kind));
-            return new Keyspace(this, byName.get(to));
-        });
+        scanGate.writeLock().lock(); // waits for a snapshot's walk to end: see scanGate
+        try {
+            return run(null, () -> {
+                KeyspaceState src = named(from);
+                if (byName.containsKey(to)) {
+                    throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + to + "' exists already");
+                }
+                log(new Mutation.CopyKeyspace(src.id, nextKeyspaceId, to, kind == null ? src.index().kind() : kind));
+                return new Keyspace(this, byName.get(to));
+            });
+        } finally {
+            scanGate.writeLock().unlock();
+        }
     }
 
     void convertKeyspace(String name, IndexKind kind) {
@@ -1231,13 +1362,47 @@ final class Engine {
             keys += liveCount(ks, now);
             bytes += ks.bytes();
         }
+        Checkpoints c = checkpoints;
+        Duration took = Duration.ofNanos(Math.max(0, c.lastTookNanos()));
+        if (wal == null) {
+            return new Stats(keys, bytes, all.size(), 0, 0, recovery.lastSequence(), 0, 0, Duration.ZERO, Duration.ZERO,
+                    expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0);
+        }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
-                expiredReclaimed);
+                expiredReclaimed, c.baseSequence(), c.taken(), c.inProgress(), took, c.lastFailed(),
+                c.logBytesSinceCheckpoint());
     }
 
     RecoveryInfo recoveryInfo() {
         return recovery;
+    }
+
+    // ================================================================== snapshots
+
+    SnapshotInfo checkpoint() {
+        checkWritable(null);
+        return checkpoints.take();
+    }
+
+    CompletableFuture<SnapshotInfo> checkpointAsync() {
+        try {
+            checkWritable(null);
+        } catch (CairnException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkpoints.takeAsync();
+    }
+
+    List<SnapshotInfo> snapshots() {
+        checkOpen();
+        return checkpoints.list();
+    }
+
+    long backup(Path target) {
+        checkWritable(null);
+        Objects.requireNonNull(target, "target");
+        return checkpoints.backup(target.toAbsolutePath());
     }
 
     Path directory() {
@@ -1254,11 +1419,16 @@ final class Engine {
 
     void sync() {
         checkOpen();
-        wal.sync();
+        if (wal != null) wal.sync();
     }
 
     void close() {
         if (closed) return;
+        if (readOnly) {
+            closed = true;
+            return;
+        }
+        checkpoints.stop(); // before the write lock: a checkpoint in progress takes it to finish or give up
         writeLock.lock();
         try {
             if (closed) return;

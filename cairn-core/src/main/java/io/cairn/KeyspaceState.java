@@ -24,6 +24,11 @@ final class KeyspaceState {
     private volatile Index index;
     volatile boolean dropped;
     /**
+     * Partitions changed since the last snapshot captured this keyspace: bit p for partition p of a key hash's top six
+     * bits ({@link io.cairn.snapshot.SnapshotDescriptor#partition}). All set for a new keyspace. Writer only.
+     */
+    long dirty = -1L;
+    /**
      * Key and value bytes held. Written only under the write lock, read by statistics from any thread: opaque access
      * (atomic, no fence), because a volatile write here put a full fence on every put's path.
      */

@@ -41,6 +41,13 @@ sealed interface Mutation {
     record SwapKeyspaces(int a, int b) implements Mutation {
     }
 
+    /**
+     * The log's clock: records after it happened at or after {@code millis} (epoch milliseconds). Logged before the
+     * first write of each new millisecond, so point-in-time restore can stop at an instant; changes no data.
+     */
+    record Tick(long millis) implements Mutation {
+    }
+
     /** Several mutations applied as one: all or none, never seen half applied. */
     record Batch(List<Mutation> mutations) implements Mutation {
     }

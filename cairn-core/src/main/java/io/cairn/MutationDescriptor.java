@@ -16,6 +16,7 @@ import java.util.List;
  *     2  DELETE            ks, key
  *     3  EXPIRE            ks, expireAt, key          (expireAt 0 removes the expiry)
  *     4  CLEAR             ks
+ *     5  TIME              millis (i64): the records after it happened at or after this instant (point-in-time restore)
  *    10  CREATE_KEYSPACE   ks, kind (u8: 0 HASH, 1 ORDERED), name
  *    11  DROP_KEYSPACE     ks
  *    12  RENAME_KEYSPACE   ks, name
@@ -30,6 +31,7 @@ final class MutationDescriptor {
     static final byte DELETE = 2;
     static final byte EXPIRE = 3;
     static final byte CLEAR = 4;
+    static final byte TIME = 5;
     static final byte CREATE_KEYSPACE = 10;
     static final byte DROP_KEYSPACE = 11;
     static final byte RENAME_KEYSPACE = 12;
@@ -47,6 +49,7 @@ final class MutationDescriptor {
         if (m instanceof Mutation.Delete d) return 1 + 4 + 4 + (long) d.key().length;
         if (m instanceof Mutation.Expire e) return 1 + 4 + 8 + 4 + (long) e.key().length;
         if (m instanceof Mutation.Clear) return 1 + 4;
+        if (m instanceof Mutation.Tick) return 1 + 8;
         if (m instanceof Mutation.CreateKeyspace c) return 1 + 4 + 1 + 2 + utf8(c.name()).length;
         if (m instanceof Mutation.DropKeyspace) return 1 + 4;
         if (m instanceof Mutation.RenameKeyspace r) return 1 + 4 + 2 + utf8(r.name()).length;
@@ -74,6 +77,8 @@ final class MutationDescriptor {
             bytes(b, e.key());
         } else if (m instanceof Mutation.Clear c) {
             b.put(CLEAR).putInt(c.keyspace());
+        } else if (m instanceof Mutation.Tick t) {
+            b.put(TIME).putLong(t.millis());
         } else if (m instanceof Mutation.CreateKeyspace c) {
             b.put(CREATE_KEYSPACE).putInt(c.id()).put(kind(c.kind()));
             name(b, c.name());
@@ -124,6 +129,9 @@ final class MutationDescriptor {
             }
             case CLEAR:
                 return new Mutation.Clear(b.getInt());
+            case TIME:
+                if (!batchAllowed) throw new IllegalArgumentException("TIME inside a batch");
+                return new Mutation.Tick(b.getLong());
             case CREATE_KEYSPACE: {
                 int id = b.getInt();
                 IndexKind kind = kind(b.get());

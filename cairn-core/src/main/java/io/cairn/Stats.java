@@ -16,7 +16,15 @@ import java.time.Duration;
  * @param lastFsync how long the newest fsync took
  * @param p99Fsync the 99th percentile of the last 1,024 fsyncs
  * @param expiredReclaimed expired entries removed from memory since open
+ * @param snapshotSequence the sequence of the newest snapshot taken or loaded, 0 if none
+ * @param checkpoints checkpoints taken since open
+ * @param checkpointInProgress whether one is being taken now
+ * @param lastCheckpointTook how long the newest checkpoint since open took ({@link Duration#ZERO} if none)
+ * @param lastCheckpointFailed whether the newest attempt failed
+ * @param logBytesSinceCheckpoint log bytes written since the newest snapshot
  */
 public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
-                    long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed) {
+                    long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed,
+                    long snapshotSequence, long checkpoints, boolean checkpointInProgress, Duration lastCheckpointTook,
+                    boolean lastCheckpointFailed, long logBytesSinceCheckpoint) {
 }

@@ -152,6 +152,38 @@ public final class Cells {
         return n;
     }
 
+    /**
+     * Whether {@code a[off, off+len)} is a well-formed cell holding its key (snapshot loading checks each entry, so a
+     * file that passes its CRCs but was written wrong cannot put a malformed cell in an index).
+     */
+    public static boolean valid(byte[] a, int off, int len) {
+        if (len < 2) return false;
+        int flags = a[off];
+        if ((flags & ~(HAS_EXPIRY | HAS_KEY)) != 0 || (flags & HAS_KEY) == 0) return false;
+        int p = off + 1 + ((flags & HAS_EXPIRY) != 0 ? 8 : 0);
+        int end = off + len;
+        long klen = 0;
+        int shift = 0;
+        while (true) {
+            if (p >= end || shift > 28) return false;
+            byte b = a[p++];
+            klen |= (long) (b & 0x7F) << shift;
+            if (b >= 0) break;
+            shift += 7;
+        }
+        return klen <= end - p;
+    }
+
+    /** Offset of the key bytes in a cell holding its key. */
+    public static int keyOffsetOf(byte[] c) {
+        return keyOffset(c);
+    }
+
+    /** Length of the key in a cell holding its key. */
+    public static int keyLengthOf(byte[] c) {
+        return keyLength(c);
+    }
+
     static int varintSize(int n) {
         int s = 1;
         while ((n & ~0x7F) != 0) {

@@ -51,6 +51,16 @@ public final class HashIndex implements Index {
         return hash(key, 0, key.length);
     }
 
+    /** The 32-bit hash this index places {@code key} by; snapshots partition HASH keyspaces by its top bits. */
+    public static int hashOf(byte[] key) {
+        return hash(key, 0, key.length);
+    }
+
+    /** The hash of the key inside {@code cell}. */
+    public static int hashOfCell(byte[] cell) {
+        return hash(cell, Cells.keyOffset(cell), Cells.keyLength(cell));
+    }
+
     /** A 32-bit hash of {@code a[off, off+n)}: 8 bytes a step, then a 64-bit finalizer. */
     static int hash(byte[] a, int off, int n) {
         long h = 0x9E3779B97F4A7C15L ^ n;
@@ -160,6 +170,68 @@ public final class HashIndex implements Index {
     @Override
     public int size() {
         return size;
+    }
+
+    /**
+     * Sizes an empty table for {@code entries} before a bulk {@link #load}, so that loading a snapshot never rebuilds
+     * the table. Writer only, before the index is shared.
+     */
+    public void presize(long entries) {
+        if (size != 0) throw new IllegalStateException("presize an empty index only");
+        long want = Math.max(MIN_CAPACITY, entries + entries / 3 + 1);
+        int capacity = Integer.highestOneBit((int) Math.min(1 << 30, want - 1)) << 1;
+        table = new Table(Math.max(MIN_CAPACITY, capacity));
+        used = 0;
+    }
+
+    /**
+     * Adds a cell whose key is known not to be in the index (snapshot loading: a part holds each key once), without
+     * looking for it first. Writer only.
+     */
+    public void load(byte[] cell) {
+        Table t = table;
+        if (used + 1 > (t.mask + 1) / 4 * 3) t = grow();
+        int i = hash(cell, Cells.keyOffset(cell), Cells.keyLength(cell)) & t.mask;
+        byte[][] cells = t.cells;
+        while (cells[i] != null) i = (i + 1) & t.mask;
+        cells[i] = cell;
+        used++;
+        size = size + 1;
+    }
+
+    /**
+     * The cells held when this is called, expired ones included, for a snapshot: it walks the table of that moment,
+     * so a key present throughout is seen exactly once; changes made meanwhile may or may not be seen (the snapshot's
+     * log replay covers them). Never throws on concurrent change.
+     */
+    @Override
+    public Iterator<byte[]> cells() {
+        Table t = table;
+        return new Iterator<>() {
+            int i = -1;
+            byte[] next = advance();
+
+            private byte[] advance() {
+                while (++i <= t.mask) {
+                    byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+                    if (c != null && c != TOMBSTONE) return c;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public byte[] next() {
+                byte[] c = next;
+                if (c == null) throw new NoSuchElementException();
+                next = advance();
+                return c;
+            }
+        };
     }
 
     @Override

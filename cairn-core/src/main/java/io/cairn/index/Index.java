@@ -34,6 +34,12 @@ public interface Index {
     Iterator<Slot> iterator();
 
     /**
+     * Every cell, expired ones included, for a snapshot: a key present from the call to the end of the walk is seen
+     * exactly once; keys changed meanwhile may show either state. For ORDERED in key order.
+     */
+    Iterator<byte[]> cells();
+
+    /**
      * Entries in a key range, for ORDERED. {@code from}/{@code to} may be null (unbounded).
      */
     Iterator<Slot> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive, boolean reverse);

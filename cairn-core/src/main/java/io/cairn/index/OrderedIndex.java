@@ -253,6 +253,29 @@ public final class OrderedIndex implements Index {
     }
 
     @Override
+    public Iterator<byte[]> cells() {
+        Level q = top;
+        while (q.down != null) q = q.down;
+        Node first = q.node.next;
+        return new Iterator<>() {
+            Node next = first;
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public byte[] next() {
+                Node n = next;
+                if (n == null) throw new NoSuchElementException();
+                next = n.next;
+                return n.cell;
+            }
+        };
+    }
+
+    @Override
     public Iterator<Slot> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive, boolean reverse) {
         if (from != null && to != null && Arrays.compareUnsigned(from, to) > 0) return Collections.emptyIterator();
         return reverse ? new Descending(from, fromInclusive, to, toInclusive)

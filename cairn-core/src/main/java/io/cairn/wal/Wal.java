@@ -83,6 +83,7 @@ public final class Wal implements Closeable {
     private final List<Segment> older = new ArrayList<>();
     private long olderBytes;
     private long appends;
+    private long appendedBytes;
     /** End of bytes a failed append may have left after {@code position}; zeroed before the segment is sealed. */
     private long dirtyUntil;
     private Future<Path> prepared;
@@ -112,7 +113,11 @@ public final class Wal implements Closeable {
     private volatile boolean closed;
 
     /** A segment; the active one is open (and mapped unless the policy is ALWAYS), older ones are neither. */
-    private record Segment(long number, Path path, FileChannel channel, Window map, long capacity) {
+    private record Segment(long number, Path path, long firstSequence, FileChannel channel, Window map, long capacity) {
+    }
+
+    /** A segment as {@link #segments()} lists it: its file, its first record's sequence, and its used bytes. */
+    public record SegmentRef(long number, Path path, long firstSequence, long usedBytes) {
     }
 
     /**
@@ -162,15 +167,31 @@ public final class Wal implements Closeable {
      */
     public static Opened open(Path dir, Path salvageDir, FileLayer files, Config config, boolean salvage,
                               WalScanner.Visitor visitor) throws IOException {
+        return open(dir, salvageDir, files, config, salvage, 0, visitor);
+    }
+
+    /**
+     * Like {@link #open(Path, Path, FileLayer, Config, boolean, WalScanner.Visitor)}, for a log that continues after a
+     * snapshot at sequence {@code floor}: the next record gets a sequence after both the log's last record and
+     * {@code floor}. A log that has records but ends before {@code floor} is refused (CORRUPTED): it lost records the
+     * snapshot holds, and appending after that gap would make the log unreadable.
+     */
+    public static Opened open(Path dir, Path salvageDir, FileLayer files, Config config, boolean salvage, long floor,
+                              WalScanner.Visitor visitor) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
             files.syncDirectory(dir.getParent());
         }
         WalScanner.Result result = WalScanner.scan(dir, salvageDir, files, salvage, visitor);
+        if (!result.segments().isEmpty() && result.lastSequence() < floor) {
+            throw new CairnException(CairnException.Code.CORRUPTED, "the log in " + dir + " ends at sequence "
+                    + result.lastSequence() + " but the snapshot loaded covers " + floor + ": the log lost records after it"
+                    + " was synced; move " + dir + " aside to open the store from the snapshot alone");
+        }
         WalScanner.deletePreallocated(dir, files); // only once the log is known good: a refused open changes nothing
         Wal wal = new Wal(dir, files, config);
         try {
-            wal.start(result);
+            wal.start(result, floor);
         } catch (IOException | RuntimeException e) {
             wal.closeQuietly();
             throw e;
@@ -182,13 +203,13 @@ public final class Wal implements Closeable {
     public record Opened(Wal wal, WalScanner.Result recovery) {
     }
 
-    private void start(WalScanner.Result r) throws IOException {
+    private void start(WalScanner.Result r, long floor) throws IOException {
         if (config.gathering()) {
             gather = ByteBuffer.allocate(256 << 10);
             spare = ByteBuffer.allocate(256 << 10);
         }
         List<WalScanner.SegmentInfo> segs = r.segments();
-        lastSeq = r.lastSequence();
+        lastSeq = Math.max(r.lastSequence(), floor);
         writtenSeq = lastSeq;
         durableSeq = lastSeq;
         if (segs.isEmpty()) {
@@ -197,14 +218,15 @@ public final class Wal implements Closeable {
         } else {
             for (int i = 0; i < segs.size() - 1; i++) {
                 WalScanner.SegmentInfo s = segs.get(i);
-                older.add(new Segment(s.number(), s.path(), null, null, s.fileSize()));
+                older.add(new Segment(s.number(), s.path(), s.firstSequence(), null, null, s.usedBytes()));
                 olderBytes += s.usedBytes();
             }
             WalScanner.SegmentInfo last = segs.get(segs.size() - 1);
             FileChannel ch = files.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             long capacity = Math.max(last.fileSize(), config.preallocate() ? 0 : config.segmentSize());
             try {
-                active = new Segment(last.number(), last.path(), ch, map(ch, capacity, last.usedBytes()), capacity);
+                active = new Segment(last.number(), last.path(), last.firstSequence(), ch, map(ch, capacity, last.usedBytes()),
+                        capacity);
             } catch (IOException e) {
                 ch.close();
                 throw e;
@@ -294,6 +316,7 @@ public final class Wal implements Closeable {
         position += frameLength;
         lastSeq = seq;
         appends++;
+        appendedBytes += frameLength;
         writtenSeq = seq;
         return seq;
     }
@@ -445,10 +468,10 @@ public final class Wal implements Closeable {
         if (active != null) {
             unmap(active.map());
             active.channel().close();
-            older.add(new Segment(active.number(), active.path(), null, null, active.capacity()));
+            older.add(new Segment(active.number(), active.path(), active.firstSequence(), null, null, position));
             olderBytes += position;
         }
-        active = new Segment(number, path, ch, map, capacity);
+        active = new Segment(number, path, lastSeq + 1, ch, map, capacity);
         position = SegmentDescriptor.HEADER_LENGTH;
         dirtyUntil = 0;
     }
@@ -687,6 +710,40 @@ public final class Wal implements Closeable {
 
     public int segmentCount() {
         return older.size() + 1;
+    }
+
+    /**
+     * The segments in order, the active one last with its used bytes so far. Under the caller's write lock, so the
+     * list and the active segment's length agree with {@link #lastSequence()}.
+     */
+    public List<SegmentRef> segments() {
+        List<SegmentRef> out = new ArrayList<>(older.size() + 1);
+        // older segments carry their used length in the capacity slot (they are never written again)
+        for (Segment s : older) out.add(new SegmentRef(s.number(), s.path(), s.firstSequence(), s.capacity()));
+        out.add(new SegmentRef(active.number(), active.path(), active.firstSequence(), position));
+        return out;
+    }
+
+    /**
+     * Forgets the older segments whose every record has a sequence at most {@code seq} (the next segment starts at or
+     * before {@code seq + 1}) and returns their files for the caller to delete. The active segment always stays. Under
+     * the caller's write lock.
+     */
+    public List<Path> detachCoveredSegments(long seq) {
+        List<Path> out = new ArrayList<>();
+        while (!older.isEmpty()) {
+            long nextFirst = older.size() > 1 ? older.get(1).firstSequence() : active.firstSequence();
+            if (nextFirst > seq + 1) break;
+            Segment s = older.remove(0);
+            olderBytes -= s.capacity();
+            out.add(s.path());
+        }
+        return out;
+    }
+
+    /** Bytes of records appended since open (monotonic, unlike {@link #bytes()}); read racily for statistics. */
+    public long appendedBytes() {
+        return appendedBytes;
     }
 
     /** Bytes of log in use: headers and records, not the zeroed tails. */

@@ -45,6 +45,8 @@ public final class WalScanner {
     private final Path salvageDir;
     private final FileLayer files;
     private final boolean salvage;
+    /** Reads only: stops at the first frame that does not check out and changes no file (backups, restores, tools). */
+    private boolean readOnly;
 
     private long records;
     private int scanned;
@@ -67,6 +69,19 @@ public final class WalScanner {
     public static Result scan(Path walDir, Path salvageDir, FileLayer files, boolean salvage, Visitor visitor)
             throws IOException {
         WalScanner s = new WalScanner(walDir, salvageDir, files, salvage);
+        s.run(visitor);
+        return new Result(s.records, s.scanned, s.lastSeq, s.truncated, s.corruption, s.damagedFile, s.damagedOffset,
+                s.salvagedTo, List.copyOf(s.kept));
+    }
+
+    /**
+     * Reads the valid records of the log in {@code walDir} in order without changing anything: reading stops at the
+     * first frame that does not check out (reported in the result), whatever follows it. For reading a log that
+     * another process may be appending to, or that must not be repaired (restore, backup, the offline tool).
+     */
+    public static Result read(Path walDir, Visitor visitor) throws IOException {
+        WalScanner s = new WalScanner(walDir, null, FileLayer.DEFAULT, false);
+        s.readOnly = true;
         s.run(visitor);
         return new Result(s.records, s.scanned, s.lastSeq, s.truncated, s.corruption, s.damagedFile, s.damagedOffset,
                 s.salvagedTo, List.copyOf(s.kept));
@@ -105,6 +120,7 @@ public final class WalScanner {
                 if (h == null) {
                     if (allZero(b, 0, b.limit()) && i == segs.size() - 1) {
                         // created but its header never reached the disk: nothing was ever acknowledged from it
+                        if (readOnly) return;
                         files.delete(path);
                         files.syncDirectory(walDir);
                         return;
@@ -173,6 +189,13 @@ public final class WalScanner {
         corruption = true;
         damagedFile = path;
         damagedOffset = offset;
+        if (readOnly) {
+            if (offset > 0) {
+                kept.add(new SegmentInfo(SegmentDescriptor.parseNumber(path), path,
+                        b.getLong(SegmentDescriptor.FIRST_SEQUENCE_OFFSET), offset, b.limit()));
+            }
+            return;
+        }
         String follows = validDataAfter(segs, i, b, offset);
         if (follows != null && !salvage) {
             throw new CairnException(CairnException.Code.CORRUPTED,
