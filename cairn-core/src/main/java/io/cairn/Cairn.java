@@ -264,6 +264,26 @@ public final class Cairn implements AutoCloseable {
         return Checkpoints.restore(source.toAbsolutePath(), target.toAbsolutePath(), point);
     }
 
+    /**
+     * Saves the live entries of keyspace {@code name}, as they are at one instant, to {@code file} (seed 003's
+     * PERSIST): an LZ4-compressed, checksummed file that {@link #loadKeyspace} reads back, into this store or another.
+     * Writes wait only while the keyspace's table is copied (milliseconds per million keys), not while the file is
+     * written. Returns the number of entries saved.
+     */
+    public long persistKeyspace(String name, Path file) {
+        return engine.persistKeyspace(engine.stateOf(keyspace(name)), file);
+    }
+
+    /**
+     * Loads a file written by {@link #persistKeyspace} as a new keyspace {@code name} with index {@code kind} (seed
+     * 003's LOAD, and with another name its COPY). Every checksum is verified before anything is written; the
+     * entries are logged like any write, and the keyspace appears whole or not at all. Fails with KEYSPACE_EXISTS if
+     * {@code name} is taken, CORRUPTED if the file is damaged.
+     */
+    public Keyspace loadKeyspace(Path file, String name, IndexKind kind) {
+        return engine.loadKeyspace(file, name, kind);
+    }
+
     /** What opening the store found and did. */
     public RecoveryInfo recoveryInfo() {
         return engine.recoveryInfo();

@@ -477,7 +477,7 @@ final class Checkpoints {
                         if (!rewrite[p]) continue;
                         PartWriter w = writers[p];
                         if (w == null) {
-                            w = writers[p] = new PartWriter(into, files, cap.sequence(), k.id(), p, parts, compress);
+                            w = writers[p] = PartWriter.forSnapshot(into, files, cap.sequence(), k.id(), p, parts, compress);
                             written.add(w.file());
                         }
                         w.add(c);

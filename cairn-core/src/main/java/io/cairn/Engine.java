@@ -158,6 +158,7 @@ final class Engine {
                 return null;
             });
         }
+        dropUnfinishedLoads();
         expirer = new Thread(this::expireLoop, "cairn-expirer");
         expirer.setDaemon(true);
         expirer.start();
@@ -1376,6 +1377,140 @@ final class Engine {
 
     RecoveryInfo recoveryInfo() {
         return recovery;
+    }
+
+    // ================================================================== persist and load one keyspace
+
+    /** Names of keyspaces a load is filling; left over after a crash, they are dropped at the next open. */
+    static final String LOADING_PREFIX = ".loading-";
+
+    /**
+     * Writes the live entries of {@code ks} at one instant to {@code file} (one part file: docs/file-formats.md). The
+     * instant is taken under the write lock: a copy of the hash table's references (or a walk of the ordered index),
+     * so writes wait for that copy, not for the file.
+     */
+    long persistKeyspace(KeyspaceState ks, Path file) {
+        Objects.requireNonNull(file, "file");
+        checkOpen();
+        byte[][] cells;
+        long seq;
+        writeLock.lock();
+        try {
+            checkWritable(ks);
+            seq = wal == null ? recovery.lastSequence() : wal.lastSequence();
+            cells = ks.index() instanceof io.cairn.index.HashIndex h ? h.tableCopy() : collect(ks.index());
+        } finally {
+            writeLock.unlock();
+        }
+        Path target = file.toAbsolutePath();
+        Path parent = target.getParent();
+        long now = clock.millis();
+        try {
+            Files.createDirectories(parent);
+            long n;
+            try (io.cairn.snapshot.PartWriter w = new io.cairn.snapshot.PartWriter(target, files, seq, ks.id, 0, 1, true)) {
+                for (byte[] c : cells) {
+                    if (c == null || c.length == 0 || !Cells.live(c, now)) continue; // empty slots, tombstones, expired
+                    w.add(c);
+                }
+                w.finish();
+                n = w.entries();
+            }
+            files.syncDirectory(parent);
+            return n;
+        } catch (IOException e) {
+            String msg = String.valueOf(e.getMessage());
+            boolean full = msg.contains("No space left") || msg.contains("Disk quota exceeded");
+            throw new CairnException(full ? CairnException.Code.DISK_FULL : CairnException.Code.IO_ERROR,
+                    "could not persist keyspace '" + ks.name + "' to " + file + ": " + msg, e);
+        }
+    }
+
+    private static byte[][] collect(Index index) {
+        List<byte[]> out = new ArrayList<>(index.size());
+        for (Iterator<byte[]> it = index.cells(); it.hasNext(); ) out.add(it.next());
+        return out.toArray(new byte[0][]);
+    }
+
+    /**
+     * Loads a file written by {@link #persistKeyspace} as a new keyspace {@code name} of {@code kind}. Every CRC of the
+     * file is checked before anything is written; then the entries go through the log in batches into a hidden
+     * keyspace that is renamed to {@code name} at the end, so the keyspace appears whole or not at all (a crash
+     * midway leaves the hidden one, dropped at the next open).
+     */
+    Keyspace loadKeyspace(Path file, String name, IndexKind kind) {
+        Objects.requireNonNull(file, "file");
+        checkName(name);
+        Objects.requireNonNull(kind, "kind");
+        checkWritable(null);
+        if (byName.containsKey(name)) {
+            throw new CairnException(CairnException.Code.KEYSPACE_EXISTS, "a keyspace named '" + name + "' exists already");
+        }
+        try {
+            // verify the whole file first: a damaged file loads nothing
+            io.cairn.snapshot.PartReader.read(file, -1, -1, -1, (block, off, len) -> {
+                if (!Cells.valid(block, off, len)) {
+                    throw new io.cairn.snapshot.SnapshotException(file, -1, "an entry is not a well-formed key and value");
+                }
+            });
+        } catch (io.cairn.snapshot.SnapshotException e) {
+            throw new CairnException(CairnException.Code.CORRUPTED, "keyspace file " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CairnException(CairnException.Code.IO_ERROR, "could not read keyspace file " + file + ": " + e, e);
+        }
+        String hidden = LOADING_PREFIX + System.nanoTime();
+        Keyspace tmp = createKeyspace(hidden, kind);
+        KeyspaceState ks = tmp.state;
+        boolean done = false;
+        try {
+            List<Mutation> batch = new ArrayList<>();
+            long[] bytes = {0};
+            long now = clock.millis();
+            io.cairn.snapshot.PartReader.read(file, -1, -1, -1, (block, off, len) -> {
+                byte[] cell = java.util.Arrays.copyOfRange(block, off, off + len);
+                long at = Cells.expireAt(cell);
+                if (at != 0 && at <= now) return;
+                byte[] key = Cells.key(cell);
+                byte[] value = Cells.value(cell);
+                checkKey(key);
+                checkValue(value);
+                batch.add(new Mutation.Put(ks.id, key, value, at));
+                bytes[0] += key.length + value.length;
+                if (batch.size() >= 1000 || bytes[0] >= (4 << 20)) {
+                    List<Mutation> ms = List.copyOf(batch);
+                    run(ks, () -> log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)));
+                    batch.clear();
+                    bytes[0] = 0;
+                }
+            });
+            if (!batch.isEmpty()) {
+                List<Mutation> ms = List.copyOf(batch);
+                run(ks, () -> log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)));
+            }
+            renameKeyspace(hidden, name);
+            done = true;
+            return new Keyspace(this, ks);
+        } catch (IOException e) {
+            throw new CairnException(CairnException.Code.IO_ERROR, "could not read keyspace file " + file + ": " + e, e);
+        } finally {
+            if (!done && !closed) {
+                try {
+                    dropKeyspace(hidden);
+                } catch (RuntimeException suppressed) {
+                    // the next open drops it
+                }
+            }
+        }
+    }
+
+    /** Drops keyspaces a load left half filled when the process died. */
+    private void dropUnfinishedLoads() {
+        for (String n : new ArrayList<>(byName.keySet())) {
+            if (n.startsWith(LOADING_PREFIX)) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: dropping keyspace {1}, left by a load that did not finish", dir, n);
+                dropKeyspace(n);
+            }
+        }
     }
 
     // ================================================================== snapshots

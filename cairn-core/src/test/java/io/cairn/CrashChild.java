@@ -15,7 +15,8 @@ import java.util.Random;
  * call before making it and acknowledging it after it returns.
  *
  * <p>Arguments: data directory, fsync policy ({@code always}/{@code never}), seed, number of writers, version base
- * (larger than any version an earlier run used).
+ * (larger than any version an earlier run used), and optionally {@code checkpoints}: take checkpoints back to back
+ * on a thread of their own while the writers run, so kills land inside snapshot writing and log deletion.
  *
  * <p>Protocol on stdout, one line per event, each line ending with {@code " ;"} so a line cut by the kill is
  * recognisable; a writer's lines appear in the order it made its calls:
@@ -43,7 +44,8 @@ public final class CrashChild {
     }
 
     static CairnOptions options(FsyncPolicy policy) {
-        return CairnOptions.builder().fsyncPolicy(policy).segmentSize(SEGMENT_SIZE).build();
+        return CairnOptions.builder().fsyncPolicy(policy).segmentSize(SEGMENT_SIZE)
+                .checkpointInterval(java.time.Duration.ZERO).checkpointLogBytes(0).build();
     }
 
     static String key(int writer, int i) {
@@ -76,6 +78,7 @@ public final class CrashChild {
         long seed = Long.parseLong(args[2]);
         int writers = Integer.parseInt(args[3]);
         long versionBase = Long.parseLong(args[4]);
+        boolean checkpoints = args.length > 5 && args[5].equals("checkpoints");
 
         Cairn db = Cairn.open(dir, options(policy));
         emit("READY");
@@ -85,6 +88,22 @@ public final class CrashChild {
             Thread t = new Thread(() -> write(db, writer, new Random(seed * 31 + writer), versionBase), "writer-" + w);
             threads.add(t);
             t.start();
+        }
+        if (checkpoints) {
+            Thread c = new Thread(() -> {
+                Random rnd = new Random(seed);
+                while (true) {
+                    try {
+                        db.checkpoint();
+                        Thread.sleep(rnd.nextInt(5));
+                    } catch (Throwable e) {
+                        emit("ERROR c checkpoint failed: " + e);
+                        System.exit(3);
+                    }
+                }
+            }, "checkpointer");
+            c.setDaemon(true);
+            c.start();
         }
         for (Thread t : threads) t.join(); // until killed
     }

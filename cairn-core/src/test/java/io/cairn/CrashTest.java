@@ -67,6 +67,13 @@ class CrashTest {
     }
 
     @Test
+    void acknowledgedWritesSurviveKillNineWhileCheckpointsAreBeingWritten() throws Exception {
+        // the child takes checkpoints back to back: kills land while parts and manifests are written, while old ones
+        // and the log they cover are deleted; every reopen must still be exact
+        runKills(FsyncPolicy.ALWAYS, 15, SEED + 2, true);
+    }
+
+    @Test
     void acknowledgedWritesSurviveKillNineUnderFsyncNever() throws Exception {
         // NEVER acknowledges once the OS has the write, which is enough to survive the death of the process
         runKills(FsyncPolicy.NEVER, 10, SEED + 1);
@@ -75,6 +82,10 @@ class CrashTest {
     // ------------------------------------------------------------------ the rounds
 
     private void runKills(FsyncPolicy policy, int rounds, long seed) throws Exception {
+        runKills(policy, rounds, seed, false);
+    }
+
+    private void runKills(FsyncPolicy policy, int rounds, long seed, boolean checkpoints) throws Exception {
         System.out.println("CrashTest " + policy + ": seed " + SEED + " (rerun with -Dcairn.crash.seed=" + SEED + ")");
         Random rnd = new Random(seed);
         Path store = dir.resolve("store");
@@ -82,6 +93,7 @@ class CrashTest {
         long lastSequence = 0;
         long totalAcks = 0;
         int tornTails = 0;
+        int fromSnapshot = 0;
         for (int round = 0; round < rounds; round++) {
             // every sixth kill lands from the start of the child, so it may hit JVM start-up or the recovery itself
             boolean early = round % 6 == 5;
@@ -89,12 +101,13 @@ class CrashTest {
             String context = policy + " round " + round + " (kill " + delay + " ms after " + (early ? "start" : "READY")
                     + ")";
             try {
-                Round r = runChild(store, policy, rnd.nextLong(), (round + 1) * 1_000_000_000L, delay, early);
+                Round r = runChild(store, policy, rnd.nextLong(), (round + 1) * 1_000_000_000L, delay, early, checkpoints);
                 totalAcks += r.acks;
                 try (Cairn db = Cairn.open(store, CrashChild.options(policy))) {
                     RecoveryInfo ri = db.recoveryInfo();
                     checkRecoveryInfo(ri, store, lastSequence);
                     if (ri.corruptionDetected()) tornTails++;
+                    if (ri.snapshotSequence() > 0) fromSnapshot++;
                     lastSequence = ri.lastSequence();
                     model = checkState(db, model, r);
                 }
@@ -106,8 +119,15 @@ class CrashTest {
                 + lastSequence + " log records, " + tornTails + " torn tails cut");
         // the runs did real work: many calls, and enough log for segments to roll
         assertThat(totalAcks).as("acknowledged calls over all rounds").isGreaterThan(rounds * 10L);
-        try (Stream<Path> s = Files.list(store.resolve("wal"))) {
-            assertThat(s.filter(p -> p.toString().endsWith(".wal")).count()).as("log segments").isGreaterThan(1);
+        if (checkpoints) {
+            System.out.println("CrashTest " + policy + " with checkpoints: " + fromSnapshot + " recoveries from a snapshot");
+            assertThat(fromSnapshot).as("recoveries that loaded a snapshot").isGreaterThan(rounds / 2);
+            assertThat(Files.exists(store.resolve("wal").resolve("00000000000000000001.wal")))
+                    .as("checkpoints deleted the log they covered").isFalse();
+        } else {
+            try (Stream<Path> s = Files.list(store.resolve("wal"))) {
+                assertThat(s.filter(p -> p.toString().endsWith(".wal")).count()).as("log segments").isGreaterThan(1);
+            }
         }
     }
 
@@ -137,14 +157,14 @@ class CrashTest {
         }
     }
 
-    private Round runChild(Path store, FsyncPolicy policy, long seed, long versionBase, int delayMillis, boolean early)
-            throws Exception {
+    private Round runChild(Path store, FsyncPolicy policy, long seed, long versionBase, int delayMillis, boolean early,
+                           boolean checkpoints) throws Exception {
         String javaBinary = ProcessHandle.current().info().command().orElseThrow();
         Path stderr = dir.resolve("child-stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(javaBinary, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                 store.toString(), policy.toString().toLowerCase(Locale.ROOT), Long.toString(seed),
-                Integer.toString(WRITERS), Long.toString(versionBase));
+                Integer.toString(WRITERS), Long.toString(versionBase), checkpoints ? "checkpoints" : "plain");
         pb.redirectError(stderr.toFile());
         Process p = pb.start();
         children.add(p);
@@ -231,7 +251,9 @@ class CrashTest {
     // ------------------------------------------------------------------ the checks
 
     private static void checkRecoveryInfo(RecoveryInfo ri, Path store, long previousLastSequence) throws IOException {
-        assertThat(ri.recordsReplayed()).as("records 1..last all replayed: %s", ri).isEqualTo(ri.lastSequence());
+        assertThat(ri.recordsReplayed()).as("the records after the snapshot all replayed: %s", ri)
+                .isEqualTo(ri.lastSequence() - ri.snapshotSequence());
+        assertThat(ri.snapshotsSkipped()).as("a kill never leaves a snapshot half written: %s", ri).isEmpty();
         assertThat(ri.lastSequence()).as("the log never loses what an earlier recovery kept: %s", ri)
                 .isGreaterThanOrEqualTo(previousLastSequence);
         assertThat(ri.segmentsScanned()).isPositive();

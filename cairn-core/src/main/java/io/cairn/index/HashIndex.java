@@ -173,6 +173,14 @@ public final class HashIndex implements Index {
     }
 
     /**
+     * A copy of the table's slots as they are now (null for empty, a zero-length array for a deleted entry): a
+     * point-in-time view of every cell, since cells are immutable. Writer only (under the store's write lock).
+     */
+    public byte[][] tableCopy() {
+        return table.cells.clone();
+    }
+
+    /**
      * Sizes an empty table for {@code entries} before a bulk {@link #load}, so that loading a snapshot never rebuilds
      * the table. Writer only, before the index is shared.
      */

@@ -38,12 +38,20 @@ public final class PartWriter implements Closeable {
     private long rawBytes;
     private boolean done;
 
-    public PartWriter(Path dir, FileLayer files, long writtenBy, int keyspace, int partition, int partitions,
+    /** The part of partition {@code partition} of {@code keyspace} for the snapshot {@code writtenBy}, in {@code dir}. */
+    public static PartWriter forSnapshot(Path dir, FileLayer files, long writtenBy, int keyspace, int partition,
+                                         int partitions, boolean compress) throws IOException {
+        return new PartWriter(dir.resolve(SnapshotDescriptor.partName(writtenBy, keyspace, partition)), files, writtenBy,
+                keyspace, partition, partitions, compress);
+    }
+
+    /** A part written to {@code target} (a keyspace file, outside any snapshot). */
+    public PartWriter(Path target, FileLayer files, long writtenBy, int keyspace, int partition, int partitions,
                       boolean compress) throws IOException {
         this.files = files;
         this.compress = compress;
-        this.target = dir.resolve(SnapshotDescriptor.partName(writtenBy, keyspace, partition));
-        this.tmp = dir.resolve(target.getFileName() + SnapshotDescriptor.TEMP_SUFFIX);
+        this.target = target;
+        this.tmp = target.resolveSibling(target.getFileName() + SnapshotDescriptor.TEMP_SUFFIX);
         this.channel = files.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         ByteBuffer h = SnapshotDescriptor.partHeader(writtenBy, keyspace, partition, partitions);
         headerCrc = SnapshotDescriptor.crc(h.array(), 0, SnapshotDescriptor.PART_HEADER_LENGTH);
