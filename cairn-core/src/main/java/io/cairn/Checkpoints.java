@@ -209,11 +209,8 @@ final class Checkpoints {
                     byte[] cell = Arrays.copyOfRange(block, off, off + len);
                     long at = Cells.expireAt(cell);
                     if (at != 0 && at <= now) return; // expired: invisible anyway
-                    if (index instanceof HashIndex h) {
-                        h.load(cell);
-                    } else {
-                        index.replace(Cells.key(cell), cell);
-                    }
+                    if (index instanceof HashIndex h) h.load(cell);
+                    else ((io.cairn.index.OrderedIndex) index).load(cell);
                     bytes[0] += Cells.keyLengthOf(cell) + Cells.valueLength(cell);
                     if (at != 0) st.expiries.add(new KeyspaceState.Expiry(at, Cells.key(cell)));
                 });
@@ -222,6 +219,8 @@ final class Checkpoints {
                             + " entries, the manifest says " + ref.entries());
                 }
             }
+            if (index instanceof HashIndex h) h.endLoad();
+            else ((io.cairn.index.OrderedIndex) index).endLoad();
             st.bytes(bytes[0]);
             st.dirty = 0;
             out.add(st);

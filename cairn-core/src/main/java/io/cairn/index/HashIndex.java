@@ -198,14 +198,26 @@ public final class HashIndex implements Index {
      */
     public void load(byte[] cell) {
         Table t = table;
-        if (used + 1 > (t.mask + 1) / 4 * 3) t = grow();
+        if (used + 1 > (t.mask + 1) / 4 * 3) {
+            size = size + loaded; // grow() rebuilds from the size
+            loaded = 0;
+            t = grow();
+        }
         int i = hash(cell, Cells.keyOffset(cell), Cells.keyLength(cell)) & t.mask;
         byte[][] cells = t.cells;
         while (cells[i] != null) i = (i + 1) & t.mask;
         cells[i] = cell;
         used++;
-        size = size + 1;
+        loaded++; // a plain count: a volatile write per entry costs a fence each
     }
+
+    /** Ends a bulk {@link #load}: publishes the size. */
+    public void endLoad() {
+        size = size + loaded;
+        loaded = 0;
+    }
+
+    private int loaded;
 
     /**
      * The cells held when this is called, expired ones included, for a snapshot: it walks the table of that moment,

@@ -252,6 +252,73 @@ public final class OrderedIndex implements Index {
         return range(null, true, null, false, false);
     }
 
+    // ------------------------------------------------------------------ bulk loading
+
+    /** While loading in key order: the last base node and the last index node of each level. */
+    private Node loadTail;
+    private Level[] loadTails;
+    private byte[] loadLastKey;
+    private int loaded;
+
+    /**
+     * Adds a cell to an index being loaded (before it is shared with readers), in O(1) when cells come in ascending
+     * key order, as a snapshot part of an ORDERED keyspace holds them; a cell out of order (or a repeated key) falls
+     * back to {@link #replace}. Call {@link #endLoad()} when done.
+     */
+    public void load(byte[] cell) {
+        byte[] key = Cells.key(cell);
+        if (loadTails == null) {
+            if (size != 0) {
+                replace(key, cell);
+                return;
+            }
+            loadTails = new Level[MAX_LEVELS + 1];
+            Level q = top;
+            for (int l = levels; l >= 1; l--) {
+                loadTails[l] = q;
+                q = q.down;
+            }
+            Level lowest = loadTails[1];
+            loadTail = lowest.node;
+        }
+        if (loadLastKey != null && java.util.Arrays.compareUnsigned(loadLastKey, key) >= 0) {
+            replace(key, cell);
+            return;
+        }
+        Node z = new Node(cell, null);
+        loadTail.next = z;
+        loadTail = z;
+        loadLastKey = key;
+        loaded++;
+        int height = randomHeight();
+        if (height == 0) return;
+        if (height > levels) {
+            Level t = top;
+            for (int i = levels + 1; i <= height; i++) {
+                t = new Level(t.node, t, null);
+                loadTails[i] = t;
+            }
+            levels = height;
+            top = t;
+        }
+        Level below = null;
+        for (int l = 1; l <= height; l++) {
+            Level lv = new Level(z, below, null);
+            loadTails[l].right = lv;
+            loadTails[l] = lv;
+            below = lv;
+        }
+    }
+
+    /** Ends a bulk load: publishes the size. */
+    public void endLoad() {
+        size = size + loaded;
+        loaded = 0;
+        loadTails = null;
+        loadTail = null;
+        loadLastKey = null;
+    }
+
     @Override
     public Iterator<byte[]> cells() {
         Level q = top;
