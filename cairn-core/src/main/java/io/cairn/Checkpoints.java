@@ -184,48 +184,149 @@ final class Checkpoints {
         }
     }
 
-    /** Reads every part of {@code m} into fresh keyspace states, checking every CRC and every entry's shape. */
+    /** Cells decoded from a part, for keyspace number {@code ks} of the manifest. */
+    private record Cells_(int ks, byte[][] cells, int count) {
+    }
+
+    private static final Object END = new Object();
+    private static final int LOAD_BATCH = 2048;
+    /** Below this many entries a snapshot is loaded on the calling thread alone. */
+    private static final long PIPELINE_AT = 50_000;
+
+    /**
+     * Reads every part of {@code m} into fresh keyspace states, checking every CRC and every entry's shape. A large
+     * snapshot is loaded by two threads: one reads, checks, decompresses and copies out the cells, the calling thread
+     * puts them into the indexes.
+     */
     static List<KeyspaceState> loadStates(Manifest m, Path dir) throws IOException {
-        long now = System.currentTimeMillis();
         List<KeyspaceState> out = new ArrayList<>();
         for (Manifest.KeyspaceEntry k : m.keyspaces()) {
             if (k.kind() < 0 || k.kind() >= IndexKind.values().length) {
                 throw new SnapshotException(dir.resolve(SnapshotDescriptor.manifestName(m.sequence())), 0,
                         "keyspace " + k.name() + " has unknown index kind " + k.kind());
             }
-            IndexKind kind = IndexKind.values()[k.kind()];
-            Index index = Index.create(kind);
+            Index index = Index.create(IndexKind.values()[k.kind()]);
             if (index instanceof HashIndex h) h.presize(k.entries());
-            KeyspaceState st = new KeyspaceState(k.id(), k.name(), index);
-            long[] bytes = new long[1];
+            out.add(new KeyspaceState(k.id(), k.name(), index));
+        }
+        long[] bytes = new long[out.size()];
+        long now = System.currentTimeMillis();
+        java.util.function.Consumer<Cells_> insert = batch -> {
+            KeyspaceState st = out.get(batch.ks());
+            Index index = st.index();
+            long b = 0;
+            for (int i = 0; i < batch.count(); i++) {
+                byte[] cell = batch.cells()[i];
+                if (index instanceof HashIndex h) h.load(cell);
+                else ((io.cairn.index.OrderedIndex) index).load(cell);
+                b += Cells.keyLengthOf(cell) + Cells.valueLength(cell);
+                long at = Cells.expireAt(cell);
+                if (at != 0) st.expiries.add(new KeyspaceState.Expiry(at, Cells.key(cell)));
+            }
+            bytes[batch.ks()] += b;
+        };
+        if (m.entries() < PIPELINE_AT) {
+            decode(m, dir, now, insert);
+        } else {
+            java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+            java.util.concurrent.atomic.AtomicBoolean abandon = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                Object last = END;
+                try {
+                    decode(m, dir, now, batch -> {
+                        if (abandon.get()) throw new java.util.concurrent.CancellationException();
+                        putUninterruptibly(queue, batch);
+                    });
+                } catch (Throwable e) {
+                    last = e;
+                }
+                if (!abandon.get()) putUninterruptibly(queue, last);
+            }, "cairn-snapshot-load");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                while (true) {
+                    Object o;
+                    try {
+                        o = queue.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while loading a snapshot", e);
+                    }
+                    if (o == END) break;
+                    if (o instanceof Cells_ batch) {
+                        insert.accept(batch);
+                        continue;
+                    }
+                    if (o instanceof SnapshotException e) throw new SnapshotException(e.file(), e.offset(), e.problem());
+                    if (o instanceof IOException e) throw new IOException(e.getMessage(), e);
+                    if (o instanceof RuntimeException e) throw new IllegalStateException(e.getMessage(), e);
+                    throw new IllegalStateException("snapshot load failed", (Throwable) o);
+                }
+            } finally {
+                abandon.set(true);
+                queue.clear(); // unblocks the reader if it waits to hand over a batch
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            KeyspaceState st = out.get(i);
+            if (st.index() instanceof HashIndex h) h.endLoad();
+            else ((io.cairn.index.OrderedIndex) st.index()).endLoad();
+            st.bytes(bytes[i]);
+            st.dirty = 0;
+        }
+        return out;
+    }
+
+    private static void putUninterruptibly(java.util.concurrent.BlockingQueue<Object> q, Object o) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                q.put(o);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Reads the parts of {@code m} in order, handing out batches of checked, unexpired cells. */
+    private static void decode(Manifest m, Path dir, long now, java.util.function.Consumer<Cells_> sink) throws IOException {
+        for (int ks = 0; ks < m.keyspaces().size(); ks++) {
+            Manifest.KeyspaceEntry k = m.keyspaces().get(ks);
+            int ksIndex = ks;
             for (int p = 0; p < k.parts().size(); p++) {
                 Manifest.PartRef ref = k.parts().get(p);
                 if (ref.empty()) continue;
                 Path file = Manifest.partFile(dir, k, p);
+                byte[][][] batch = {new byte[LOAD_BATCH][]};
+                int[] n = {0};
                 PartReader.Info info = PartReader.read(file, k.id(), p, ref.length(), (block, off, len) -> {
                     if (!Cells.valid(block, off, len)) {
                         throw new SnapshotException(file, -1, "an entry is not a well-formed key and value");
                     }
-                    byte[] cell = Arrays.copyOfRange(block, off, off + len);
-                    long at = Cells.expireAt(cell);
+                    long at = Cells.expireAt(block, off);
                     if (at != 0 && at <= now) return; // expired: invisible anyway
-                    if (index instanceof HashIndex h) h.load(cell);
-                    else ((io.cairn.index.OrderedIndex) index).load(cell);
-                    bytes[0] += Cells.keyLengthOf(cell) + Cells.valueLength(cell);
-                    if (at != 0) st.expiries.add(new KeyspaceState.Expiry(at, Cells.key(cell)));
+                    batch[0][n[0]++] = Arrays.copyOfRange(block, off, off + len);
+                    if (n[0] == LOAD_BATCH) {
+                        sink.accept(new Cells_(ksIndex, batch[0], n[0]));
+                        batch[0] = new byte[LOAD_BATCH][];
+                        n[0] = 0;
+                    }
                 });
                 if (info.entries() != ref.entries()) {
                     throw new SnapshotException(file, info.length(), "part holds " + info.entries()
                             + " entries, the manifest says " + ref.entries());
                 }
+                if (n[0] > 0) sink.accept(new Cells_(ksIndex, batch[0], n[0]));
             }
-            if (index instanceof HashIndex h) h.endLoad();
-            else ((io.cairn.index.OrderedIndex) index).endLoad();
-            st.bytes(bytes[0]);
-            st.dirty = 0;
-            out.add(st);
         }
-        return out;
     }
 
     /** After a successful open: damaged manifests go to {@code salvage/}, so they never count as kept snapshots. */

@@ -361,6 +361,41 @@ class SnapshotTest {
         }
     }
 
+    /** The same fallback for a snapshot large enough to be loaded by two threads: the reader's error reaches the open. */
+    @Test
+    void aDamagedLargeSnapshotFallsBackToo() throws IOException {
+        long newer;
+        try (Cairn db = Cairn.open(dir, small().segmentSize(8 << 20).build())) {
+            WriteBatch b = new WriteBatch();
+            for (int i = 0; i < 70_000; i++) {
+                b.put(("k" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8));
+                if (b.size() == 1000) {
+                    db.write(b);
+                    b = new WriteBatch();
+                }
+            }
+            db.checkpoint();
+            db.put("k1", "changed");
+            newer = db.checkpoint().sequence();
+        }
+        Path part;
+        try (Stream<Path> s = Files.list(dir.resolve(SnapshotDescriptor.DIRECTORY))) {
+            part = s.filter(p -> p.getFileName().toString().startsWith(String.format("%020d-", newer))).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
+            f.seek(40);
+            int x = f.read();
+            f.seek(40);
+            f.write(x ^ 0x10);
+        }
+        try (Cairn db = Cairn.open(dir, small().build())) {
+            assertThat(db.recoveryInfo().snapshotsSkipped()).hasSize(1);
+            assertThat(db.recoveryInfo().snapshotSequence()).isLessThan(newer);
+            assertThat(db.size()).isEqualTo(70_000);
+            assertThat(db.getString("k1")).isEqualTo("changed");
+        }
+    }
+
     @Test
     void aFullDiskDuringACheckpointFailsItCleanlyAndTheNextOneSucceeds() {
         FaultyFileLayer layer = new FaultyFileLayer();

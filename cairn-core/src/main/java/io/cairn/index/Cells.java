@@ -55,6 +55,14 @@ public final class Cells {
         return v;
     }
 
+    /** The expiry of the cell that starts at {@code a[off]}, or 0. */
+    public static long expireAt(byte[] a, int off) {
+        if ((a[off] & HAS_EXPIRY) == 0) return 0;
+        long v = 0;
+        for (int i = 1; i <= 8; i++) v = (v << 8) | (a[off + i] & 0xFF);
+        return v;
+    }
+
     /** Whether the cell carries an expiry. */
     public static boolean hasExpiry(byte[] c) {
         return (c[0] & HAS_EXPIRY) != 0;

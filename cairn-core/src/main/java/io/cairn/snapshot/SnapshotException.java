@@ -7,10 +7,18 @@ public final class SnapshotException extends RuntimeException {
     private final Path file;
     private final long offset;
 
+    private final String problem;
+
     public SnapshotException(Path file, long offset, String problem) {
         super(file + " at offset " + offset + ": " + problem);
         this.file = file;
         this.offset = offset;
+        this.problem = problem;
+    }
+
+    /** What is wrong, without the file and offset. */
+    public String problem() {
+        return problem;
     }
 
     public Path file() {
