@@ -365,6 +365,7 @@ final class Checkpoints {
     /** Starts the automatic checkpoint thread if the options ask for one. */
     void start() {
         setAsideDamaged();
+        if (base == null) lastEndMillis = engine.clock().millis(); // the interval counts from the open, not from 1970
         appendedAtBase = -engine.wal.bytes(); // what recovery replayed counts as log since the snapshot
         if (engine.recoveryInfo().recordsReplayed() == 0) appendedAtBase = 0;
         CairnOptions o = engine.options();
