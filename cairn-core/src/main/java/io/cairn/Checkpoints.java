@@ -632,7 +632,7 @@ final class Checkpoints {
                 }
             }
         }
-        return new SnapshotInfo(m.sequence(), Instant.ofEpochMilli(m.createdMillis()), m.entries(), m.keyspaces().size(),
+        return new SnapshotInfo(m.sequence(), m.consistentSequence(), Instant.ofEpochMilli(m.createdMillis()), m.entries(), m.keyspaces().size(),
                 size, written, w, r, file);
     }
 
@@ -846,10 +846,21 @@ final class Checkpoints {
             long stopTime = Long.MAX_VALUE;
             if (point instanceof RestorePoint.AtSequence s) stopSeq = s.sequence();
             if (point instanceof RestorePoint.AtTime t) stopTime = Engine.epochMillis(t.instant(), "instant");
+            long onlySnapshot = -1;
+            if (point instanceof RestorePoint.AtSnapshot s) {
+                onlySnapshot = s.sequence();
+                Manifest m;
+                try {
+                    m = Manifest.read(c.dir.resolve(SnapshotDescriptor.manifestName(s.sequence())));
+                } catch (java.nio.file.NoSuchFileException missing) {
+                    throw new CairnException(CairnException.Code.INVALID_ARGUMENT, source + " has no snapshot " + s.sequence());
+                }
+                stopSeq = m.consistentSequence();
+            }
             Manifest chosen = null;
             List<String> skipped = new ArrayList<>();
             for (long seq : c.manifestSequences()) {
-                if (seq > stopSeq) continue;
+                if (seq > stopSeq || (onlySnapshot >= 0 && seq != onlySnapshot)) continue;
                 try {
                     Manifest m = Manifest.read(c.dir.resolve(SnapshotDescriptor.manifestName(seq)));
                     // exact only from its consistent point on: the walk may have seen writes up to it
@@ -900,6 +911,10 @@ final class Checkpoints {
                 } catch (Stop done) {
                     // reached the point
                 }
+            }
+            if (onlySnapshot >= 0 && chosen == null) {
+                throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "snapshot " + onlySnapshot + " of " + source
+                        + " is damaged: " + skipped);
             }
             if (point instanceof RestorePoint.AtSequence s && reached[0] < s.sequence()) {
                 throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "the store in " + source + " reaches only sequence "

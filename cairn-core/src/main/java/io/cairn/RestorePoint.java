@@ -20,6 +20,14 @@ public sealed interface RestorePoint {
     }
 
     /**
+     * The snapshot {@code sequence} (as {@link Cairn#snapshots()} lists it), exactly as it was when it was finished:
+     * at its {@link SnapshotInfo#consistentSequence()}.
+     */
+    static RestorePoint snapshot(long sequence) {
+        return new AtSnapshot(sequence);
+    }
+
+    /**
      * The store as it was at {@code instant}: every write made at or before it (to the millisecond), none after. The
      * instant must be no earlier than the oldest snapshot kept, and the log from that snapshot on must still exist:
      * {@link CairnOptions.Builder#logRetention} keeps what a window of restore points needs.
@@ -35,5 +43,8 @@ public sealed interface RestorePoint {
     }
 
     record AtTime(Instant instant) implements RestorePoint {
+    }
+
+    record AtSnapshot(long sequence) implements RestorePoint {
     }
 }

@@ -201,6 +201,19 @@ class BackupRestoreTest {
             assertThat(r.getString("a")).isEqualTo("1");
             assertThat(r.contains("b")).isFalse();
         }
+        // a kept snapshot, as it was
+        SnapshotInfo first;
+        try (Cairn db = Cairn.open(store, options().build())) {
+            first = db.snapshots().get(0);
+        }
+        Cairn.restore(store, dir.resolve("at-snapshot"), RestorePoint.snapshot(first.sequence()));
+        try (Cairn r = Cairn.open(dir.resolve("at-snapshot"), options().build())) {
+            assertThat(r.getString("a")).isEqualTo("1");
+            assertThat(r.getString("b")).isEqualTo("2");
+            assertThat(r.recoveryInfo().lastSequence()).isEqualTo(first.consistentSequence());
+        }
+        assertThat(catchThrowableOfType(() -> Cairn.restore(store, dir.resolve("z"), RestorePoint.snapshot(424242)),
+                CairnException.class).getMessage()).contains("no snapshot 424242");
         assertThat(catchThrowableOfType(() -> Cairn.restore(store, dir.resolve("x"), RestorePoint.sequence(1_000_000)),
                 CairnException.class).getMessage()).contains("reaches only sequence");
         // no timed log without a retention window: a restore to an instant is refused, not silently wrong
