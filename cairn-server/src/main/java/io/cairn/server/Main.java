@@ -1,6 +1,7 @@
 package io.cairn.server;
 
 import io.cairn.server.config.ServerConfig;
+import io.cairn.server.tool.JsonLinesCommand;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -9,14 +10,23 @@ import java.util.List;
 /**
  * The launcher's entry point: {@code server [cairn.conf] [--name value ...]}. Exits non-zero with one line on a bad
  * setting or a port already taken; shuts down gracefully on SIGTERM, SIGINT and SHUTDOWN.
+ * {@code tool export ...} and {@code tool import ...} run {@link JsonLinesCommand} on a stopped store.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length >= 2 && args[0].equals("tool") && (args[1].equals("export") || args[1].equals("import"))) {
+            // the store's log lines go to stderr, never into an export on stdout
+            if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+                System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+            }
+            System.exit(JsonLinesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length == 0 || !args[0].equals("server")) {
             System.err.println("usage: cairn server [config-file] [--name value ...]");
+            System.err.println("       cairn tool export|import DIR ...   (JSON Lines; cairn tool export --help)");
             System.exit(2);
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -548,6 +550,134 @@ class JsonLinesTest {
                 b[t.length] = (byte) (0x80 + rnd.nextInt(0x80));
                 return b;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- the command line
+
+    private record Run(int code, String out, String err, byte[] outBytes) {
+    }
+
+    private static Run cli(byte[] stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, UTF_8); PrintStream e = new PrintStream(err, true, UTF_8)) {
+            code = stdin == null ? JsonLinesCommand.run(args, o, e)
+                    : JsonLinesCommand.run(args, new ByteArrayInputStream(stdin), o, e);
+        }
+        return new Run(code, out.toString(UTF_8), err.toString(UTF_8), out.toByteArray());
+    }
+
+    @Test
+    void command_line_export_and_import_with_files() throws Exception {
+        Path src = tmp.resolve("src");
+        Map<String, Object> before;
+        try (Cairn db = open(src)) {
+            fill(db);
+            before = dump(db);
+        }
+        Path file = tmp.resolve("out/all.jsonl");
+        Files.createDirectories(file.getParent());
+        Run ex = cli(null, "export", src.toString(), "--out", file.toString());
+        assertThat(ex.code()).as(ex.err()).isZero();
+        assertThat(ex.out()).isEqualTo("exported 318 entries of 4 keyspaces to " + file + "\n");
+        assertThat(Files.list(file.getParent())).containsExactly(file); // no temporary file left beside it
+
+        Path dst = tmp.resolve("dst");
+        Run im = cli(null, "import", dst.toString(), "--in", file.toString());
+        assertThat(im.code()).as(im.err()).isZero();
+        assertThat(im.out()).startsWith("imported 318 entries from " + file + " into 'bin' (262, created), 'default' (6), ");
+        try (Cairn db = open(dst)) {
+            assertThat(dump(db)).isEqualTo(before);
+        }
+
+        // to stdout and from stdin, one keyspace, renamed and converted
+        Run one = cli(null, "export", src.toString(), "--keyspace", "h2", "--keyspace", "h2");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.err()).isEqualTo("exported 50 entries of 1 keyspace\n");
+        assertThat(lines(one.outBytes())).hasSize(51);
+        Run in = cli(one.outBytes(), "import", dst.toString(), "--into", "h3", "--kind", "ordered");
+        assertThat(in.code()).as(in.err()).isZero();
+        assertThat(in.out()).isEqualTo("imported 50 entries from standard input into 'h3' (50, created)\n");
+
+        // again without --replace: refused, exit 1; with it: done
+        Run again = cli(one.outBytes(), "import", dst.toString(), "--into", "h3");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).startsWith("cairn tool import: keyspace 'h3' has 50 entries already");
+        Run replace = cli(one.outBytes(), "import", dst.toString(), "--into", "h3", "--replace");
+        assertThat(replace.code()).as(replace.err()).isZero();
+        try (Cairn db = open(dst)) {
+            assertThat(db.keyspace("h3").kind()).isEqualTo(IndexKind.ORDERED);
+            assertThat(db.keyspace("h3").size()).isEqualTo(50);
+        }
+
+        // --out over an existing file replaces it whole
+        Run ex2 = cli(null, "export", dst.toString(), "--keyspace", "h3", "--out", file.toString());
+        assertThat(ex2.code()).as(ex2.err()).isZero();
+        assertThat(lines(Files.readAllBytes(file))).hasSize(51);
+    }
+
+    @Test
+    void command_line_errors_and_exit_codes() throws Exception {
+        Path src = tmp.resolve("src");
+        try (Cairn db = open(src)) {
+            db.put("a", "b");
+        }
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.writeString(bad, HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":\"b\"}\n{\"ks\":\"fresh\",\"key\":1,\"value\":\"b\"}\n");
+        Path dst = tmp.resolve("dst");
+
+        Run r = cli(null, "import", dst.toString(), "--in", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("cairn tool import: " + bad + ": line 3: key must be a string or {\"b64\":\"<base64>\"}, not a number\n");
+        try (Cairn db = open(dst)) {
+            assertThat(keyspaceNames(db)).containsExactly("default");
+        }
+
+        r = cli("{\"x\":1}\n".getBytes(UTF_8), "import", dst.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("cairn tool import: line 1: not a Cairn export: the first line must be a header with \"cairn\":\"export\"\n");
+
+        r = cli(null, "import", dst.toString(), "--in", tmp.resolve("missing.jsonl").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read").contains("no such file");
+
+        r = cli(null, "export", src.toString(), "--keyspace", "nope");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("cairn tool export: no keyspace named 'nope' in " + src + "\n");
+        assertThat(r.out()).isEmpty();
+
+        r = cli(null, "export", tmp.resolve("no-such-dir").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no store in").contains("no such directory");
+        assertThat(tmp.resolve("no-such-dir")).doesNotExist();
+
+        assertThat(cli(null, "import", dst.toString(), "--kind", "btree").code()).isEqualTo(2);
+        assertThat(cli(null, "import", dst.toString(), "--bogus").err()).contains("unknown option --bogus").contains("usage:");
+        assertThat(cli(null, "export").err()).contains("missing DIR");
+        assertThat(cli(null, "export", "a", "b").code()).isEqualTo(2);
+        assertThat(cli(null, "export", src.toString(), "--out").err()).contains("--out needs a value");
+        assertThat(cli(null, "frobnicate").code()).isEqualTo(2);
+        assertThat(cli(null).code()).isEqualTo(2);
+        Run help = cli(null, "import", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("cairn tool import DIR [--in FILE] [--into NAME] [--kind hash|ordered] [--replace]");
+    }
+
+    @Test
+    void a_store_in_use_is_reported_as_such() {
+        Path dir = tmp.resolve("busy");
+        try (Cairn db = open(dir)) {
+            db.put("a", "b");
+            Run ex = cli(null, "export", dir.toString());
+            assertThat(ex.code()).isEqualTo(2);
+            assertThat(ex.err()).isEqualTo("cairn tool export: the store in " + dir + " is in use (is the server running?)\n");
+            assertThat(ex.out()).isEmpty();
+            Run im = cli((HEADER_FRESH + "\n").getBytes(UTF_8), "import", dir.toString());
+            assertThat(im.code()).isEqualTo(2);
+            assertThat(im.err()).isEqualTo("cairn tool import: the store in " + dir + " is in use (is the server running?)\n");
+            assertThat(keyspaceNames(db)).containsExactly("default");
         }
     }
 
