@@ -62,8 +62,11 @@ public final class JsonLines {
     static final int BATCH_ENTRIES = 1000;
     /** ...or this many bytes of keys and values, whichever comes first. */
     static final long BATCH_BYTES = 4L << 20;
-    /** The prefix of the keyspaces an import fills before renaming them to their names. */
-    static final String TEMP_PREFIX = "~import-";
+    /**
+     * The prefix of the keyspaces an import fills before renaming them to their names: the store's prefix for
+     * unfinished loads, so a keyspace left by a process that died mid-import is dropped when the store next opens.
+     */
+    static final String TEMP_PREFIX = ".loading-import-";
 
     /** Standard base64 (RFC 4648 section 4) with padding, on one line; reading accepts it with or without padding. */
     private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withPaddingAllowed();
@@ -190,8 +193,8 @@ public final class JsonLines {
      * with its absolute expiry. <b>The import as a whole is atomic only for keyspaces it creates</b>: those are filled
      * under a temporary name (starting {@value #TEMP_PREFIX}) and renamed to their names once the whole input has been
      * read, and a failed import drops them, so it leaves no trace of them. Batches written into keyspaces that existed
-     * already stay written when the import fails later. (A process that dies during an import can leave a temporary
-     * keyspace behind; drop it.)
+     * already stay written when the import fails later. (A temporary keyspace left by a process that died during an
+     * import is dropped the next time the store opens.)
      *
      * @throws ImportException when the input is malformed (bad JSON, not one object per line, a missing or unknown
      *                         field, bad base64, a keyspace the header does not list, a key or value over the store's
