@@ -82,9 +82,10 @@ final class Engine {
      * The data directories open in this JVM, by real path. The OS lock on {@code LOCK} is a POSIX record lock, which
      * belongs to the process and is dropped when the process closes <em>any</em> descriptor of the file; so a second
      * open in this process must be refused before it touches {@code LOCK} at all, or closing its channel would release
-     * the first open's lock and let another process open the store at the same time.
+     * the first open's lock and let another process open the store at the same time. Package-private so that the
+     * offline tool ({@link Tool}) can register the directory it works on by the same rule.
      */
-    private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private FileChannel lockChannel;
     private FileLock lock;
