@@ -8,28 +8,53 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The launcher's entry point: {@code server [cairn.conf] [--name value ...]}. Exits non-zero with one line on a bad
- * setting or a port already taken; shuts down gracefully on SIGTERM, SIGINT and SHUTDOWN.
- * {@code tool export ...} and {@code tool import ...} run {@link JsonLinesCommand} on a stopped store.
+ * The launcher's entry point: {@code server [cairn.conf] [--name value ...]} runs the server; it exits non-zero with
+ * one line on a bad setting or a port already taken, and shuts down gracefully on SIGTERM, SIGINT and SHUTDOWN.
+ * {@code tool <subcommand> ...} runs an offline tool on a stopped store's directory and exits with its code:
+ * {@code export} and {@code import} are {@link JsonLinesCommand}, the rest {@link io.cairn.Tool}.
  */
 public final class Main {
+    private static final String USAGE = "usage: cairn server [config-file] [--name value ...]\n"
+            + "       cairn tool inspect|verify|dump|repair DIR [options]   (cairn tool --help)\n"
+            + "       cairn tool export|import DIR [options]                (JSON Lines; cairn tool export --help)";
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        if (args.length >= 2 && args[0].equals("tool") && (args[1].equals("export") || args[1].equals("import"))) {
-            // the store's log lines go to stderr, never into an export on stdout
-            if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
-                System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "server" -> server(rest);
+            case "tool" -> System.exit(tool(rest));
+            default -> {
+                System.err.println(command.isEmpty() ? USAGE : "cairn: unknown command '" + command + "'\n" + USAGE);
+                System.exit(2);
             }
-            System.exit(JsonLinesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
-        if (args.length == 0 || !args[0].equals("server")) {
-            System.err.println("usage: cairn server [config-file] [--name value ...]");
-            System.err.println("       cairn tool export|import DIR ...   (JSON Lines; cairn tool export --help)");
-            System.exit(2);
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
+    }
+
+    /**
+     * {@code cairn tool <subcommand> ...}: each subcommand is routed to the class that implements it; everything else
+     * (inspect, verify, dump, repair, help and usage errors) goes to the offline tool in cairn-core. Returns the exit
+     * code.
+     */
+    static int tool(String[] args) {
+        String sub = args.length == 0 ? "" : args[0];
+        return switch (sub) {
+            case "export", "import" -> {
+                // the store's log lines go to stderr, never into an export on stdout
+                if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+                    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+                }
+                yield JsonLinesCommand.run(args, System.out, System.err);
+            }
+            default -> io.cairn.Tool.run(args, System.out, System.err);
+        };
+    }
+
+    private static void server(String[] args) {
+        List<String> rest = Arrays.asList(args);
         ServerConfig config;
         try {
             config = ServerConfig.fromArgs(rest, System.getenv());
