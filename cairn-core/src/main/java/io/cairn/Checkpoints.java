@@ -184,8 +184,12 @@ final class Checkpoints {
         }
     }
 
-    /** Cells decoded from a part, for keyspace number {@code ks} of the manifest. */
-    private record Cells_(int ks, byte[][] cells, int count) {
+    /**
+     * Cells decoded from a part, for keyspace number {@code ks} of the manifest, with what the inserting thread needs
+     * worked out already by the reading one (each cell's hash, the key and value bytes, the expiries), so that the
+     * inserting thread does not touch the cells' memory at all: the cells were just written by the other core.
+     */
+    private record Cells_(int ks, byte[][] cells, int[] hashes, int count, long bytes, List<KeyspaceState.Expiry> expiries) {
     }
 
     private static final Object END = new Object();
@@ -214,16 +218,16 @@ final class Checkpoints {
         java.util.function.Consumer<Cells_> insert = batch -> {
             KeyspaceState st = out.get(batch.ks());
             Index index = st.index();
-            long b = 0;
-            for (int i = 0; i < batch.count(); i++) {
-                byte[] cell = batch.cells()[i];
-                if (index instanceof HashIndex h) h.load(cell);
-                else ((io.cairn.index.OrderedIndex) index).load(cell);
-                b += Cells.keyLengthOf(cell) + Cells.valueLength(cell);
-                long at = Cells.expireAt(cell);
-                if (at != 0) st.expiries.add(new KeyspaceState.Expiry(at, Cells.key(cell)));
+            byte[][] cells = batch.cells();
+            if (index instanceof HashIndex h) {
+                int[] hashes = batch.hashes();
+                for (int i = 0; i < batch.count(); i++) h.load(cells[i], hashes[i]);
+            } else {
+                io.cairn.index.OrderedIndex o = (io.cairn.index.OrderedIndex) index;
+                for (int i = 0; i < batch.count(); i++) o.load(cells[i]);
             }
-            bytes[batch.ks()] += b;
+            bytes[batch.ks()] += batch.bytes();
+            if (batch.expiries() != null) st.expiries.addAll(batch.expiries());
         };
         if (m.entries() < PIPELINE_AT) {
             decode(m, dir, now, insert);
@@ -301,30 +305,46 @@ final class Checkpoints {
         for (int ks = 0; ks < m.keyspaces().size(); ks++) {
             Manifest.KeyspaceEntry k = m.keyspaces().get(ks);
             int ksIndex = ks;
+            boolean hashed = k.kind() == IndexKind.HASH.ordinal();
             for (int p = 0; p < k.parts().size(); p++) {
                 Manifest.PartRef ref = k.parts().get(p);
                 if (ref.empty()) continue;
                 Path file = Manifest.partFile(dir, k, p);
                 byte[][][] batch = {new byte[LOAD_BATCH][]};
+                int[][] hashes = {new int[LOAD_BATCH]};
+                @SuppressWarnings("unchecked")
+                List<KeyspaceState.Expiry>[] expiries = new List[1];
                 int[] n = {0};
+                long[] bytes = {0};
                 PartReader.Info info = PartReader.read(file, k.id(), p, ref.length(), (block, off, len) -> {
                     if (!Cells.valid(block, off, len)) {
                         throw new SnapshotException(file, -1, "an entry is not a well-formed key and value");
                     }
                     long at = Cells.expireAt(block, off);
                     if (at != 0 && at <= now) return; // expired: invisible anyway
-                    batch[0][n[0]++] = Arrays.copyOfRange(block, off, off + len);
+                    byte[] cell = Arrays.copyOfRange(block, off, off + len);
+                    int i = n[0]++;
+                    batch[0][i] = cell;
+                    if (hashed) hashes[0][i] = HashIndex.hashOfCell(cell);
+                    bytes[0] += Cells.keyLengthOf(cell) + Cells.valueLength(cell);
+                    if (at != 0) {
+                        if (expiries[0] == null) expiries[0] = new ArrayList<>();
+                        expiries[0].add(new KeyspaceState.Expiry(at, Cells.key(cell)));
+                    }
                     if (n[0] == LOAD_BATCH) {
-                        sink.accept(new Cells_(ksIndex, batch[0], n[0]));
+                        sink.accept(new Cells_(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
                         batch[0] = new byte[LOAD_BATCH][];
+                        hashes[0] = new int[LOAD_BATCH];
+                        expiries[0] = null;
                         n[0] = 0;
+                        bytes[0] = 0;
                     }
                 });
                 if (info.entries() != ref.entries()) {
                     throw new SnapshotException(file, info.length(), "part holds " + info.entries()
                             + " entries, the manifest says " + ref.entries());
                 }
-                if (n[0] > 0) sink.accept(new Cells_(ksIndex, batch[0], n[0]));
+                if (n[0] > 0) sink.accept(new Cells_(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
             }
         }
     }

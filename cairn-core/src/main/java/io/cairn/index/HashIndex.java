@@ -197,13 +197,18 @@ public final class HashIndex implements Index {
      * looking for it first. Writer only.
      */
     public void load(byte[] cell) {
+        load(cell, hash(cell, Cells.keyOffset(cell), Cells.keyLength(cell)));
+    }
+
+    /** {@link #load(byte[])} with the cell's key hash ({@link #hashOfCell}) worked out already. */
+    public void load(byte[] cell, int hash) {
         Table t = table;
         if (used + 1 > (t.mask + 1) / 4 * 3) {
             size = size + loaded; // grow() rebuilds from the size
             loaded = 0;
             t = grow();
         }
-        int i = hash(cell, Cells.keyOffset(cell), Cells.keyLength(cell)) & t.mask;
+        int i = hash & t.mask;
         byte[][] cells = t.cells;
         while (cells[i] != null) i = (i + 1) & t.mask;
         cells[i] = cell;

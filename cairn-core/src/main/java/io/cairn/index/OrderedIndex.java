@@ -257,7 +257,7 @@ public final class OrderedIndex implements Index {
     /** While loading in key order: the last base node and the last index node of each level. */
     private Node loadTail;
     private Level[] loadTails;
-    private byte[] loadLastKey;
+    private byte[] loadLastKey; // the last cell loaded
     private int loaded;
 
     /**
@@ -266,10 +266,9 @@ public final class OrderedIndex implements Index {
      * back to {@link #replace}. Call {@link #endLoad()} when done.
      */
     public void load(byte[] cell) {
-        byte[] key = Cells.key(cell);
         if (loadTails == null) {
             if (size != 0) {
-                replace(key, cell);
+                replace(Cells.key(cell), cell);
                 return;
             }
             loadTails = new Level[MAX_LEVELS + 1];
@@ -281,14 +280,14 @@ public final class OrderedIndex implements Index {
             Level lowest = loadTails[1];
             loadTail = lowest.node;
         }
-        if (loadLastKey != null && java.util.Arrays.compareUnsigned(loadLastKey, key) >= 0) {
-            replace(key, cell);
+        if (loadLastKey != null && compareCells(loadLastKey, cell) >= 0) {
+            replace(Cells.key(cell), cell);
             return;
         }
         Node z = new Node(cell, null);
         loadTail.next = z;
         loadTail = z;
-        loadLastKey = key;
+        loadLastKey = cell;
         loaded++;
         int height = randomHeight();
         if (height == 0) return;
@@ -308,6 +307,13 @@ public final class OrderedIndex implements Index {
             loadTails[l] = lv;
             below = lv;
         }
+    }
+
+    /** Compares the keys held in two cells, unsigned. */
+    private static int compareCells(byte[] a, byte[] b) {
+        int ao = Cells.keyOffset(a);
+        int bo = Cells.keyOffset(b);
+        return java.util.Arrays.compareUnsigned(a, ao, ao + Cells.keyLength(a), b, bo, bo + Cells.keyLength(b));
     }
 
     /** Ends a bulk load: publishes the size. */
