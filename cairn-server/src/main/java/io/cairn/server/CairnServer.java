@@ -242,7 +242,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         if (timeout > 0) {
             long now = System.currentTimeMillis();
             for (Client c : clients.values()) {
-                if (now - c.lastInteraction() > timeout * 1000) {
+                // a client waiting for its SAVE is not idle (Redis spares blocked clients too)
+                if (!c.blocked() && now - c.lastInteraction() > timeout * 1000) {
                     LOG.info("closing idle client id={} addr={}", c.id(), c.address());
                     c.kill();
                 }

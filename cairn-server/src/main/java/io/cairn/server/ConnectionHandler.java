@@ -36,6 +36,11 @@ import java.util.Locale;
  * sent as they grow past {@link #FLUSH_AT} rather than all at its end. Replies count against
  * {@code client-output-buffer-limit} before they are handed to the socket, as Redis counts its reply list, so a single
  * reply past the hard limit closes the client without being sent.
+ *
+ * <p>A command whose work must not run on the event loop (SAVE) defers its reply ({@link Client#replyWhen}): the
+ * connection is then blocked, as Redis blocks a client, and requests that arrive meanwhile are held unexecuted (reading
+ * stops) until the work is done and its reply written; then they run. So a pipelined command after such a command runs,
+ * and is answered, after it. A protocol error that arrives while requests are held is answered after them.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
@@ -57,8 +62,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long softLimitSince;
     /** Bytes of replies waiting for durability, counted against the output limit. */
     private long waitingBytes;
-    /** Requests decoded while the socket could take no more replies: run once it can. */
+    /** Requests decoded while the socket could take no more replies, or while blocked: run once it can / once unblocked. */
     private final ArrayDeque<byte[][]> paused = new ArrayDeque<>();
+    /** A command's deferred reply is being waited for: later requests wait in {@link #paused}. */
+    private boolean blocked;
+    /** A protocol error that arrived behind held requests: answered once they have run. */
+    private RespProtocolException heldProtocolError;
 
     ConnectionHandler(CairnServer server) {
         this.server = server;
@@ -134,8 +143,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) return;
         byte[][] args = (byte[][]) msg;
-        if (!paused.isEmpty() || !ctx.channel().isWritable()) {
-            // the client is not reading its replies: hold the request, read no more until it does
+        if (blocked || !paused.isEmpty() || !ctx.channel().isWritable()) {
+            // blocked, or the client is not reading its replies: hold the request, read no more until it can run
             paused.add(args);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -145,6 +154,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void run(byte[][] args) {
         execute(args);
+        afterCommand();
+    }
+
+    /** After a command's reply is written: close if asked, stop if it ended the requests, flush a large buffer. */
+    private void afterCommand() {
+        if (blocked) return; // its reply comes later; flushChunk ran when it blocked
+        if (client.requestsEnded() && !closing) {
+            closing = true;
+            paused.clear();
+            flushChunk();
+        }
         if (client.shouldClose()) {
             closing = true;
             flushChunk();
@@ -165,13 +185,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // stop reading requests while the client is not reading replies
         if (ctx.channel().isWritable()) {
-            while (!paused.isEmpty() && !closing && ctx.channel().isWritable()) run(paused.poll());
-            flushChunk();
-            if (paused.isEmpty() && !closing && !server.isClosed()) ctx.channel().config().setAutoRead(true);
+            runHeld();
         } else {
             ctx.channel().config().setAutoRead(false);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Runs the requests held while blocked or while the socket was full, as far as possible; reads again after. */
+    private void runHeld() {
+        while (!paused.isEmpty() && !closing && !blocked && ctx.channel().isWritable()) run(paused.poll());
+        if (blocked || closing) return;
+        flushChunk();
+        if (!paused.isEmpty()) return; // the socket is full again: channelWritabilityChanged resumes
+        if (heldProtocolError != null) {
+            RespProtocolException p = heldProtocolError;
+            heldProtocolError = null;
+            protocolError(p);
+            return;
+        }
+        if (!server.isClosed()) ctx.channel().config().setAutoRead(true);
     }
 
     // ------------------------------------------------------------------ dispatch
@@ -201,22 +234,59 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             long t0 = System.nanoTime();
             ran = true;
             cmd.handler().execute(client, args);
+            Client.Deferred later = client.takeDeferred();
+            if (later != null) {
+                block(cmd, t0, later);
+                return;
+            }
             cmd.stats().record(System.nanoTime() - t0);
             server.stats().commandsProcessed.increment();
-        } catch (CommandException e) {
-            failed(cmd, ran, mark);
-            reply.error(e.getMessage());
-        } catch (CairnException e) {
-            failed(cmd, ran, mark);
-            reply.error(StoreErrors.text(e));
-            if (e.code() == CairnException.Code.READ_ONLY || e.code() == CairnException.Code.IO_ERROR) {
-                LOG.warn("{} failed: {}", display, e.getMessage());
-            }
         } catch (RuntimeException e) {
-            failed(cmd, ran, mark);
+            failed(cmd, display, ran, mark, e);
+        }
+    }
+
+    /** Writes the error reply for {@code e} in place of whatever the failing command had begun to write. */
+    private void failed(Command cmd, String display, boolean ran, int mark, RuntimeException e) {
+        client.takeDeferred(); // a handler that deferred and then failed: its error is the reply
+        failed(cmd, ran, mark);
+        if (e instanceof CommandException) {
+            reply.error(e.getMessage());
+        } else if (e instanceof CairnException c) {
+            reply.error(StoreErrors.text(c));
+            if (c.code() == CairnException.Code.READ_ONLY || c.code() == CairnException.Code.IO_ERROR) {
+                LOG.warn("{} failed: {}", display, c.getMessage());
+            }
+        } else {
             LOG.error("command {} failed", display, e);
             reply.error("ERR internal error running '" + display + "': " + e);
         }
+    }
+
+    /** {@code cmd} deferred its reply: send what came before it, hold later requests until {@code later} is done. */
+    private void block(Command cmd, long t0, Client.Deferred later) {
+        blocked = true;
+        client.blocked(true);
+        flushChunk();
+        later.work().whenComplete((v, e) -> ctx.executor().execute(() -> unblock(cmd, t0, later.reply())));
+    }
+
+    /** The deferred work is done: write its reply, then run the requests held meanwhile. */
+    private void unblock(Command cmd, long t0, Runnable replyWriter) {
+        blocked = false;
+        client.blocked(false);
+        client.interacted(); // the wait does not count as idleness
+        if (closing || !ctx.channel().isActive()) return;
+        int mark = reply.buffer().writerIndex();
+        try {
+            replyWriter.run();
+            cmd.stats().record(System.nanoTime() - t0);
+            server.stats().commandsProcessed.increment();
+        } catch (RuntimeException e) {
+            failed(cmd, cmd.name(), true, mark, e);
+        }
+        afterCommand();
+        if (!closing) runHeld();
     }
 
     private void failed(Command cmd, boolean ran, int mark) {
@@ -360,15 +430,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (c instanceof RespProtocolException p) {
             server.stats().protocolErrors.increment();
             LOG.info("Protocol error ({}) from client: id={} addr={}", p.getMessage(), client.id(), client.address());
-            if (closing) return;
-            closing = true;
-            flushChunk();
-            reply.error("ERR Protocol error: " + p.getMessage());
-            ByteBuf b = reply.buffer();
-            reply.buffer(ctx.alloc().buffer(0));
-            waiting.add(new Chunk(b, client.writer().lastSequence()));
-            waitingBytes += b.readableBytes();
-            whenFlushed(() -> ctx.close());
+            if (closing || heldProtocolError != null) return;
+            if (blocked || !paused.isEmpty()) {
+                heldProtocolError = p; // the requests before it are answered first (the decoder reads nothing more)
+                return;
+            }
+            protocolError(p);
         } else if (c instanceof IOException || c instanceof DecoderException) {
             // a reset connection, or a TLS failure (plain text on the TLS port, a failed handshake): the client's doing
             LOG.debug("connection {} closed: {}", client.address(), c.toString());
@@ -377,6 +444,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.error("unexpected error on connection {}", client.address(), c);
             ctx.close();
         }
+    }
+
+    /** Answers a protocol error after every reply before it, then closes, as Redis does. */
+    private void protocolError(RespProtocolException p) {
+        closing = true;
+        flushChunk();
+        reply.error("ERR Protocol error: " + p.getMessage());
+        ByteBuf b = reply.buffer();
+        reply.buffer(ctx.alloc().buffer(0));
+        waiting.add(new Chunk(b, client.writer().lastSequence()));
+        waitingBytes += b.readableBytes();
+        whenFlushed(() -> ctx.close());
     }
 
     static final String PROTECTED_MODE = "DENIED Cairn is running in protected mode because protected mode is enabled and no password "

@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One connection's session: selected database, authentication, protocol version, name, and the {@link Writer} whose
@@ -31,7 +33,14 @@ public final class Client {
     private volatile long lastInteraction = createdAt;
     private volatile boolean noEvict;
     private volatile boolean killed;
+    private volatile boolean blocked;
     private boolean closeAfterReply;
+    private boolean requestsEnded;
+    private Deferred deferred;
+
+    /** A reply that waits for work done off the event loop: see {@link #replyWhen}. */
+    public record Deferred(CompletableFuture<?> work, Runnable reply) {
+    }
 
     public Client(long id, ServerContext server, Channel channel, Reply reply, boolean authenticated) {
         this.id = id;
@@ -150,6 +159,46 @@ public final class Client {
 
     public boolean shouldClose() {
         return closeAfterReply;
+    }
+
+    /**
+     * Makes this command's reply wait for {@code work}, which runs off the event loop (SAVE). Until it completes the
+     * connection runs none of its later requests, so replies keep request order and the event loop stays free for
+     * other connections. Once it completes, {@code reply} runs on the event loop and writes the command's reply (or
+     * throws {@link CommandException} for an error reply), then the requests held meanwhile run. A handler calls this
+     * at most once, instead of writing a reply.
+     */
+    public void replyWhen(CompletableFuture<?> work, Runnable reply) {
+        if (deferred != null) throw new IllegalStateException("one deferred reply per command");
+        deferred = new Deferred(Objects.requireNonNull(work, "work"), Objects.requireNonNull(reply, "reply"));
+    }
+
+    /** The reply the command just run deferred, if it did; clears it. For the connection's handler. */
+    public Deferred takeDeferred() {
+        Deferred d = deferred;
+        deferred = null;
+        return d;
+    }
+
+    /** Whether a deferred reply is being waited for (CLIENT LIST's flag b; the idle timeout spares such a client). */
+    public boolean blocked() {
+        return blocked;
+    }
+
+    public void blocked(boolean v) {
+        blocked = v;
+    }
+
+    /**
+     * Runs no request after this one; the connection stays open, its replies so far go out, and it closes when the
+     * server does (SHUTDOWN).
+     */
+    public void endRequests() {
+        requestsEnded = true;
+    }
+
+    public boolean requestsEnded() {
+        return requestsEnded;
     }
 
     public boolean killed() {

@@ -309,6 +309,12 @@ final class ConnectionCommands {
         return l;
     }
 
+    /** CLIENT LIST's flags as Redis writes them: b (waiting for SAVE), e (no-evict), or N for none. */
+    private static String flags(Client x) {
+        String f = (x.blocked() ? "b" : "") + (x.noEvict() ? "e" : "");
+        return f.isEmpty() ? "N" : f;
+    }
+
     /** One CLIENT LIST line, fields in Redis 7.2's order (without the trailing newline). */
     static String info(Client x) {
         long now = System.currentTimeMillis();
@@ -319,7 +325,7 @@ final class ConnectionCommands {
                 + " name=" + x.name()
                 + " age=" + Math.max(0, (now - x.createdAt()) / 1000)
                 + " idle=" + Math.max(0, (now - x.lastInteraction()) / 1000)
-                + " flags=" + (x.noEvict() ? "e" : "N")
+                + " flags=" + flags(x)
                 + " db=" + x.db()
                 + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0"
                 + " events=r"
