@@ -36,6 +36,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -116,6 +117,10 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .gatherWrites(true)
                     .segmentSize(config.getLong("cairn-segment-size"))
                     .defaultIndexKind(IndexKind.valueOf(config.get("cairn-default-index").toUpperCase(java.util.Locale.ROOT)))
+                    .checkpointInterval(Duration.ofSeconds(config.getLong("checkpoint-interval")))
+                    .checkpointLogBytes(config.getLong("checkpoint-log-size"))
+                    .snapshotsToKeep(config.getInt("snapshots-to-keep"))
+                    .logRetention(Duration.ofSeconds(config.getLong("log-retention")))
                     .build();
             long t0 = System.nanoTime();
             store = Cairn.open(dir, options);

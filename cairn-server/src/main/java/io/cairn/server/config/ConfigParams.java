@@ -44,17 +44,35 @@ final class ConfigParams {
             return v;
         }, "always: reply after fsync (group commit); everysec: fsync every second; no: leave it to the OS"));
         l.add(p("save", "3600 1 300 100 60 10000", true, ConfigParams::save,
-                "accepted, no effect: there are no RDB snapshots to schedule; the write-ahead log already persists every write"));
+                "Redis's save points (\"seconds changes ...\" pairs, or \"\" for none), mapped onto checkpoint-interval when the"
+                        + " server starts, unless checkpoint-interval is set itself: \"\" turns timed checkpoints off (0), otherwise"
+                        + " the smallest seconds value becomes the interval; the change counts are not used (checkpoint-log-size"
+                        + " bounds the log instead). CONFIG SET stores it, for CONFIG GET and REWRITE; the running store keeps"
+                        + " its schedule until the next start"));
+        // checkpoints: CairnOptions the store takes when it opens
+        l.add(p("checkpoint-interval", "300", false, range(0, Integer.MAX_VALUE),
+                "take a checkpoint (a snapshot, then deletion of the log it covers) this many seconds after the last one,"
+                        + " if anything was written; 0: never on a timer. Fixed while the server runs"));
+        l.add(p("checkpoint-log-size", "256mb", false, bytes(0, Long.MAX_VALUE),
+                "take a checkpoint once this many bytes of log were written since the last one (bounds the disk the log"
+                        + " takes and the replay at start); 0: never by size. Fixed while the server runs"));
+        l.add(p("snapshots-to-keep", "2", false, range(1, 1_000_000),
+                "snapshots kept, newest first; a start falls back to an older one (and the longer log after it) if the"
+                        + " newest is damaged. Fixed while the server runs"));
+        l.add(p("log-retention", "0", false, range(0, Integer.MAX_VALUE),
+                "keep snapshots and log covering this many seconds of the past, for point-in-time restores (Cairn.restore);"
+                        + " 0: only snapshots-to-keep. Fixed while the server runs"));
         l.add(p("appendfilename", "appendonly.aof", false, ConfigParams::fileName,
                 "accepted, no effect: Cairn's log is the segment files under dir/wal"));
         l.add(p("appenddirname", "appendonlydir", false, ConfigParams::fileName,
                 "accepted, no effect: Cairn's log is the segment files under dir/wal"));
         l.add(p("dbfilename", "dump.rdb", true, ConfigParams::fileName,
-                "accepted, no effect: Cairn writes no RDB file (SAVE and BGSAVE fsync the log)"));
+                "accepted, no effect: checkpoints are written under dir/snapshots"));
         l.add(p("stop-writes-on-bgsave-error", "yes", true, yesNo(),
-                "accepted, no effect: a failed fsync of the log turns the store read-only by itself"));
-        l.add(p("rdbcompression", "yes", true, yesNo(), "accepted, no effect: no RDB files"));
-        l.add(p("rdbchecksum", "yes", true, yesNo(), "accepted, no effect: no RDB files (every log record has a CRC)"));
+                "accepted, no effect: a failed checkpoint leaves the store writable (the log holds every write); a failed"
+                        + " fsync of the log turns the store read-only by itself"));
+        l.add(p("rdbcompression", "yes", true, yesNo(), "accepted, no effect: snapshot blocks are always LZ4-compressed (stored raw when that is no smaller)"));
+        l.add(p("rdbchecksum", "yes", true, yesNo(), "accepted, no effect: every snapshot block and log record always has a CRC"));
         l.add(p("no-appendfsync-on-rewrite", "no", true, yesNo(), "accepted, no effect: the log is never rewritten"));
         l.add(p("auto-aof-rewrite-percentage", "100", true, range(0, Integer.MAX_VALUE), "accepted, no effect: the log is never rewritten"));
         l.add(p("auto-aof-rewrite-min-size", "64mb", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: the log is never rewritten"));
@@ -253,25 +271,37 @@ final class ConfigParams {
 
     // ---------------------------------------------------------------- other checkers
 
-    /** {@code save}: pairs of seconds and changes, or empty; normalised to single spaces. */
+    /**
+     * {@code save}: pairs of seconds (at least 1) and changes (at least 0), or empty, as Redis checks them; normalised
+     * to single spaces. {@code ""} (two quotes, as redis.conf and some clients write "none") is empty.
+     */
     static String save(String s) {
         String t = s.trim();
-        if (t.isEmpty()) return "";
+        if (t.isEmpty() || t.equals("\"\"")) return "";
         String[] w = t.split("\\s+");
         if (w.length % 2 != 0) throw new IllegalArgumentException("Invalid save parameters");
         StringBuilder sb = new StringBuilder();
-        for (String x : w) {
+        for (int i = 0; i < w.length; i++) {
             long v;
             try {
-                v = Long.parseLong(x);
+                v = Long.parseLong(w[i]);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("Invalid save parameters");
             }
-            if (v < 0) throw new IllegalArgumentException("Invalid save parameters");
+            if (v < (i % 2 == 0 ? 1 : 0) || v > Integer.MAX_VALUE) throw new IllegalArgumentException("Invalid save parameters");
             if (sb.length() > 0) sb.append(' ');
             sb.append(v);
         }
         return sb.toString();
+    }
+
+    /** The checkpoint-interval a normalised {@code save} value stands for: 0 for none, else its smallest seconds. */
+    static String checkpointIntervalOf(String save) {
+        if (save.isEmpty()) return "0";
+        String[] w = save.split(" ");
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < w.length; i += 2) min = Math.min(min, Long.parseLong(w[i]));
+        return Long.toString(min);
     }
 
     /** A bare file name, as Redis requires for dbfilename and appendfilename. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -20,6 +21,9 @@ import java.util.function.Consumer;
  * command-line flags ({@code --port 7000}). CONFIG SET changes a mutable parameter while the server runs; CONFIG
  * REWRITE writes the current values back into the config file.
  *
+ * <p>One parameter stands for another at startup: Redis's {@code save} sets {@code checkpoint-interval} unless that is
+ * given itself, wherever each is given ({@link #set}).
+ *
  * <p>Thread-safe: values live in a concurrent map; listeners run on the thread that sets.
  */
 public final class ServerConfig {
@@ -27,6 +31,10 @@ public final class ServerConfig {
     private final Map<String, ConfigParam> byAlias = new LinkedHashMap<>();
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    /** Parameters given at startup (file, environment, flags). */
+    private final Set<String> given = ConcurrentHashMap.newKeySet();
+    /** Parameters whose value was derived from another one's at startup, not given: CONFIG REWRITE leaves them out. */
+    private final Set<String> derived = ConcurrentHashMap.newKeySet();
     private volatile Path file;
 
     public ServerConfig() {
@@ -64,17 +72,27 @@ public final class ServerConfig {
         return c;
     }
 
-    /** Reads a redis.conf-style file; remembers it for CONFIG REWRITE. */
+    /**
+     * Reads a redis.conf-style file; remembers it for CONFIG REWRITE. As in Redis, {@code save} lines add up: the first
+     * replaces the default, later ones add their save points, and {@code save ""} clears them.
+     */
     public void load(Path path) throws IOException {
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         int n = 0;
+        boolean saveSeen = false;
         for (String line : lines) {
             n++;
             List<String> words = ConfigFile.split(line);
             if (words.isEmpty()) continue;
             String name = words.get(0);
+            String value = String.join(" ", words.subList(1, words.size()));
+            if (name.equalsIgnoreCase("save")) {
+                String current = values.get("save");
+                if (saveSeen && !value.isBlank() && !current.isEmpty()) value = current + " " + value;
+                saveSeen = true;
+            }
             try {
-                set(name, String.join(" ", words.subList(1, words.size())), true);
+                set(name, value, true);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path + " line " + n + ": " + e.getMessage(), e);
             }
@@ -112,6 +130,10 @@ public final class ServerConfig {
     /**
      * Sets a parameter. {@code atStartup} allows immutable ones. Throws {@link IllegalArgumentException} naming the
      * problem for an unknown parameter, a bad value or an immutable one.
+     *
+     * <p>At startup, {@code save} also sets {@code checkpoint-interval} (to 0 for {@code ""}, else to its smallest
+     * seconds value) unless {@code checkpoint-interval} is given too, before or after it: the parameter of Cairn's own
+     * wins over Redis's approximation of it.
      */
     public void set(String name, String value, boolean atStartup) {
         ConfigParam p = param(name);
@@ -119,9 +141,23 @@ public final class ServerConfig {
         if (!atStartup && !p.mutable()) throw new IllegalArgumentException("can't set immutable config");
         String v = p.normalise(values.get(p.name()), value);
         String old = values.put(p.name(), v);
+        if (atStartup) {
+            given.add(p.name());
+            derived.remove(p.name());
+            if (p.name().equals("save") && !given.contains("checkpoint-interval")) {
+                values.put("checkpoint-interval", ConfigParams.checkpointIntervalOf(v));
+                derived.add("checkpoint-interval");
+            }
+        }
         if (!v.equals(old)) {
             for (Consumer<String> l : listeners.getOrDefault(p.name(), List.of())) l.accept(v);
         }
+    }
+
+    /** Whether {@code name}'s value was derived from another parameter at startup rather than given (see {@link #set}). */
+    public boolean derived(String name) {
+        ConfigParam p = param(name);
+        return p != null && derived.contains(p.name());
     }
 
     /**
