@@ -7,6 +7,7 @@ import io.cairn.IndexKind;
 import io.cairn.Keyspace;
 import io.cairn.server.command.Client;
 import io.cairn.server.command.CommandTable;
+import io.cairn.server.command.Saves;
 import io.cairn.server.command.ServerContext;
 import io.cairn.server.command.ServerStats;
 import io.cairn.server.config.ServerConfig;
@@ -63,7 +64,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private final AtomicLong clientIds = new AtomicLong();
     private final String runId;
     private final long startedAt = System.currentTimeMillis();
-    private volatile long lastSave = startedAt;
+    private volatile Saves saves;
     private volatile OutputLimit outputLimit;
     private volatile RespLimits limits;
     private Cairn store;
@@ -124,13 +125,15 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .build();
             long t0 = System.nanoTime();
             store = Cairn.open(dir, options);
+            saves = new Saves(store, startedAt);
             int n = config.getInt("databases");
             Keyspace[] d = new Keyspace[n];
             d[0] = store.defaultKeyspace();
             for (int i = 1; i < n; i++) d[i] = store.keyspace(dbName(i), store.options().defaultIndexKind());
             dbs = d;
-            LOG.info("store opened in {} ({} keys, recovered in {} ms)", dir.toAbsolutePath(), store.stats().keys(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            // "Recovery: snapshot S (N entries in T ms), then R records replayed from ...": what the start cost
+            LOG.info("store opened in {} ({} keys, in {} ms). {}", dir.toAbsolutePath(), store.stats().keys(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), store.recoveryInfo());
             ready = true;
             for (Channel l : listeners) l.config().setAutoRead(true);
             int loops = config.getInt("io-threads");
@@ -320,20 +323,21 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     }
 
     @Override
-    public long lastSave() {
-        return lastSave;
+    public Saves saves() {
+        return saves;
     }
 
     @Override
-    public void lastSave(long millis) {
-        lastSave = millis;
+    public boolean checkpointOnShutdown() {
+        Cairn s = store;
+        return s != null && !s.options().checkpointInterval().isZero();
     }
 
     @Override
-    public void shutdownAsync(String reason) {
+    public void shutdownAsync(String reason, boolean checkpoint) {
         Thread t = new Thread(() -> {
             LOG.info("{}: shutting down", reason);
-            close();
+            close(checkpoint);
             onShutdown.run();
         }, "cairn-shutdown");
         t.start();
@@ -385,10 +389,20 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     /**
      * Graceful shutdown: stop accepting, let the commands already read finish and their replies go out once durable,
-     * fsync, close the store. Idempotent.
+     * fsync, take a checkpoint if timed checkpoints are on (as Redis saves on shutdown when save points are set), close
+     * the store. Idempotent.
      */
     @Override
     public void close() {
+        close(checkpointOnShutdown());
+    }
+
+    /**
+     * {@link #close()}, with a checkpoint before the store closes if {@code checkpoint}, so the next start loads it
+     * instead of replaying the log. A checkpoint that fails is logged and the shutdown goes on: every write is in the
+     * log, so nothing is lost, the next start only replays more.
+     */
+    public void close(boolean checkpoint) {
         synchronized (closeLock) {
             if (closed) {
                 // another thread is closing (SHUTDOWN, a signal): return once it has finished, store closed
@@ -398,7 +412,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             closed = true;
         }
         try {
-            closeNow();
+            closeNow(checkpoint);
         } finally {
             closedLatch.countDown();
         }
@@ -420,7 +434,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return false;
     }
 
-    private void closeNow() {
+    private void closeNow(boolean checkpoint) {
         for (Channel l : listeners) l.close().awaitUninterruptibly();
         // stop reading new requests; what was read is being processed on the event loops
         for (Client c : clients.values()) c.channel().config().setAutoRead(false);
@@ -440,6 +454,18 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         }
         if (workers != null) workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
         if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (checkpoint && ready && store != null && !store.isClosed()) {
+            // after the event loops: every command read has run, so the snapshot holds all of it
+            long t0 = System.nanoTime();
+            try {
+                io.cairn.SnapshotInfo s = store.checkpoint();
+                LOG.info("checkpoint on shutdown: snapshot {} ({} entries) in {} ms", s.sequence(), s.entries(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                LOG.warn("checkpoint on shutdown failed (the log holds every write; the next start replays it): {}",
+                        e.getMessage());
+            }
+        }
         if (store != null && !store.isClosed()) store.close();
         if (ready) LOG.info("Cairn is now ready to exit, bye bye...");
     }

@@ -1,6 +1,8 @@
 package io.cairn.server.command;
 
 import io.cairn.Keyspace;
+import io.cairn.RecoveryInfo;
+import io.cairn.SnapshotInfo;
 import io.cairn.Stats;
 import io.cairn.server.Version;
 import io.cairn.server.config.ConfigParam;
@@ -24,16 +26,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, CONFIG, COMMAND, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, SWAPDB and
  * FUNCTION (answering as a Redis with no functions loaded), with Redis 7's replies and error texts.
  *
- * <p>Persistence: every write is already in the write-ahead log, so SAVE and BGSAVE do what is left to do: fsync the
- * log (whatever {@code appendfsync} says). SAVE does it on the event loop, as Redis's SAVE blocks; BGSAVE on a thread of
- * its own. SHUTDOWN's NOSAVE cannot skip that final fsync of the log: there is no snapshot to skip.
+ * <p>Persistence: every write is already in the write-ahead log; SAVE, BGSAVE and SHUTDOWN SAVE take a checkpoint, a
+ * snapshot of the store after which the log it covers is deleted, so a restart loads the snapshot and replays only the
+ * log after it ({@link Saves}). SAVE's checkpoint runs off the event loop: the client that sent it waits for its reply,
+ * its later requests held until then, while every other client is served. BGSAVE replies at once. SHUTDOWN takes one
+ * before the store closes when asked (SAVE) or when timed checkpoints are on (neither SAVE nor NOSAVE); NOSAVE skips
+ * it, never the final fsync of the log.
  *
  * <p>FLUSHALL empties every keyspace of the store, the numbered databases and the named keyspaces alike (they stay,
  * empty), in one log record.
@@ -77,7 +84,7 @@ final class ServerCommands {
                 }));
         t.add(Command.of("lastsave", 1, "loading stale fast").group("server")
                 .doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0")
-                .run((c, a) -> c.reply().integer(c.server().lastSave() / 1000)));
+                .run((c, a) -> c.reply().integer(c.server().saves().lastSaveMillis() / 1000)));
         t.add(Command.of("save", 1, "admin noscript").group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0")
                 .run(ServerCommands::save));
         t.add(Command.of("bgsave", -1, "admin noscript").group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0")
@@ -100,10 +107,6 @@ final class ServerCommands {
 
     /** What these commands remember about one server beyond ServerStats. */
     static final class State {
-        final AtomicBoolean bgsaveRunning = new AtomicBoolean();
-        volatile boolean lastBgsaveOk = true;
-        volatile long lastBgsaveSeconds = -1;
-        volatile long writesAtLastSave;
         volatile long expiredAtReset;
         volatile long peakMemory;
         /** Commands per second over the last samples, taken every 100 ms once INFO has been asked for. */
@@ -145,40 +148,30 @@ final class ServerCommands {
 
     // ------------------------------------------------------------------ SAVE, BGSAVE, SHUTDOWN, SWAPDB
 
+    /**
+     * SAVE: a checkpoint, off the event loop; the reply waits for it (a checkpoint already in progress is waited for,
+     * then one is taken, where Redis refuses a SAVE during a BGSAVE).
+     */
     private static void save(Client c, byte[][] a) {
-        State st = state(c.server());
-        if (st.bgsaveRunning.get()) throw Errors.error("ERR Background save already in progress");
-        long writes = c.server().store().stats().writes();
-        c.server().store().sync(); // the one blocking call on the event loop: SAVE blocks in Redis too
-        c.server().lastSave(System.currentTimeMillis());
-        st.writesAtLastSave = writes;
-        c.reply().ok();
+        CompletableFuture<SnapshotInfo> done = c.server().saves().save();
+        c.replyWhen(done, () -> {
+            try {
+                done.join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw Errors.error("ERR " + (cause instanceof io.cairn.CairnException ? cause.getMessage() : cause.toString()));
+            }
+            c.reply().ok();
+        });
     }
 
     private static void bgsave(Client c, byte[][] a) {
         if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "SCHEDULE"))) throw Errors.syntax();
-        ServerContext s = c.server();
-        State st = state(s);
-        if (!st.bgsaveRunning.compareAndSet(false, true)) throw Errors.error("ERR Background save already in progress");
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                long writes = s.store().stats().writes();
-                s.store().sync();
-                s.lastSave(System.currentTimeMillis());
-                st.writesAtLastSave = writes;
-                st.lastBgsaveOk = true;
-            } catch (RuntimeException e) {
-                st.lastBgsaveOk = false;
-                org.slf4j.LoggerFactory.getLogger("io.cairn.server").warn("BGSAVE failed: {}", e.getMessage());
-            } finally {
-                st.lastBgsaveSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-                st.bgsaveRunning.set(false);
-            }
-        }, "cairn-bgsave");
-        t.setDaemon(true);
-        t.start();
-        c.reply().simple("Background saving started");
+        switch (c.server().saves().background(a.length == 2)) {
+            case STARTED -> c.reply().simple("Background saving started");
+            case SCHEDULED -> c.reply().simple("Background saving scheduled");
+            case BUSY -> throw Errors.error("ERR Background save already in progress");
+        }
     }
 
     private static void shutdown(Client c, byte[][] a) {
@@ -195,8 +188,9 @@ final class ServerCommands {
         }
         if ((abort && (nosave || save || other)) || (nosave && save)) throw Errors.syntax();
         if (abort) throw Errors.error("ERR No shutdown in progress.");
-        // no reply, as Redis: the connection closes when the server does
-        c.server().shutdownAsync("User requested shutdown...");
+        // no reply, as Redis: the connection closes when the server does, and runs nothing after this
+        c.endRequests();
+        c.server().shutdownAsync("User requested shutdown...", save || (!nosave && c.server().checkpointOnShutdown()));
     }
 
     private static void swapdb(Client c, byte[][] a) {
@@ -249,7 +243,7 @@ final class ServerCommands {
                 case "server" -> server(out, c);
                 case "clients" -> clients(out, s);
                 case "memory" -> memory(out, s, st, stats);
-                case "persistence" -> persistence(out, s, st, stats);
+                case "persistence" -> persistence(out, s, stats);
                 case "stats" -> stats(out, s, st, stats);
                 case "replication" -> replication(out, s);
                 case "cpu" -> cpu(out);
@@ -375,16 +369,26 @@ final class ServerCommands {
         return String.format(Locale.ROOT, "%.2fP", d / (1024L * 1024 * 1024 * 1024 * 1024));
     }
 
-    private static void persistence(StringBuilder out, ServerContext s, State st, Stats stats) {
+    /**
+     * Redis's fields from the store's checkpoints: rdb_* describe checkpoints (whoever started them: SAVE, BGSAVE, the
+     * timer or the log size), aof_* the write-ahead log, which is always on and never rewritten.
+     */
+    private static void persistence(StringBuilder out, ServerContext s, Stats stats) {
+        Saves saves = s.saves();
+        RecoveryInfo recovery = s.store().recoveryInfo();
         out.append("# Persistence\r\n");
         line(out, "loading", 0);
         line(out, "async_loading", 0);
         line(out, "current_cow_peak", 0);
-        line(out, "rdb_changes_since_last_save", Math.max(0, stats.writes() - st.writesAtLastSave));
-        line(out, "rdb_bgsave_in_progress", st.bgsaveRunning.get() ? 1 : 0);
-        line(out, "rdb_last_save_time", s.lastSave() / 1000);
-        line(out, "rdb_last_bgsave_status", st.lastBgsaveOk ? "ok" : "err");
-        line(out, "rdb_last_bgsave_time_sec", st.lastBgsaveSeconds);
+        // log records since the newest snapshot: what a restart would replay
+        line(out, "rdb_changes_since_last_save", Math.max(0, stats.lastSequence() - stats.snapshotSequence()));
+        line(out, "rdb_bgsave_in_progress", saves.inProgress(stats) ? 1 : 0);
+        line(out, "rdb_last_save_time", saves.lastSaveMillis(stats) / 1000);
+        line(out, "rdb_last_bgsave_status", stats.lastCheckpointFailed() ? "err" : "ok");
+        line(out, "rdb_last_bgsave_time_sec", stats.checkpoints() == 0 ? -1 : stats.lastCheckpointTook().toSeconds());
+        line(out, "rdb_current_bgsave_time_sec", saves.currentSeconds(stats));
+        line(out, "rdb_saves", stats.checkpoints());
+        line(out, "rdb_last_load_keys_loaded", recovery.snapshotEntries());
         line(out, "aof_enabled", 1);
         line(out, "aof_rewrite_in_progress", 0);
         line(out, "aof_rewrite_scheduled", 0);
@@ -399,6 +403,13 @@ final class ServerCommands {
         line(out, "cairn_wal_fsyncs", stats.fsyncs());
         line(out, "cairn_wal_last_fsync_usec", stats.lastFsync().toNanos() / 1000);
         line(out, "cairn_wal_p99_fsync_usec", stats.p99Fsync().toNanos() / 1000);
+        line(out, "cairn_snapshot_sequence", stats.snapshotSequence());
+        line(out, "cairn_snapshots_kept", saves.kept(stats));
+        line(out, "cairn_log_bytes_since_checkpoint", stats.logBytesSinceCheckpoint());
+        line(out, "cairn_recovery_snapshot_sequence", recovery.snapshotSequence());
+        line(out, "cairn_recovery_records_replayed", recovery.recordsReplayed());
+        line(out, "cairn_recovery_snapshots_skipped", recovery.snapshotsSkipped().size());
+        line(out, "cairn_recovery_ms", recovery.took().toMillis());
     }
 
     private static void stats(StringBuilder out, ServerContext s, State st, Stats stats) {

@@ -35,11 +35,15 @@ public interface ServerContext {
     /** The TCP port clients connect to (the actual one if configured as 0). */
     int port();
 
-    /** Stops the server as SIGTERM does: stop accepting, finish in-flight commands, fsync, close. Returns at once. */
-    void shutdownAsync(String reason);
+    /**
+     * Stops the server as SIGTERM does: stop accepting, finish in-flight commands, fsync, take a checkpoint if
+     * {@code checkpoint}, close. Returns at once.
+     */
+    void shutdownAsync(String reason, boolean checkpoint);
 
-    /** Milliseconds since the epoch of the last SAVE (or of the start). */
-    long lastSave();
+    /** Whether a shutdown that names neither SAVE nor NOSAVE takes a checkpoint: when timed checkpoints are on. */
+    boolean checkpointOnShutdown();
 
-    void lastSave(long millis);
+    /** Checkpoints: LASTSAVE, SAVE, BGSAVE and INFO persistence. */
+    Saves saves();
 }

@@ -52,7 +52,8 @@ final class ConfigParams {
         // checkpoints: CairnOptions the store takes when it opens
         l.add(p("checkpoint-interval", "300", false, range(0, Integer.MAX_VALUE),
                 "take a checkpoint (a snapshot, then deletion of the log it covers) this many seconds after the last one,"
-                        + " if anything was written; 0: never on a timer. Fixed while the server runs"));
+                        + " if anything was written; 0: never on a timer. A shutdown takes one too unless this is 0 (or"
+                        + " SHUTDOWN NOSAVE). Fixed while the server runs"));
         l.add(p("checkpoint-log-size", "256mb", false, bytes(0, Long.MAX_VALUE),
                 "take a checkpoint once this many bytes of log were written since the last one (bounds the disk the log"
                         + " takes and the replay at start); 0: never by size. Fixed while the server runs"));
