@@ -67,6 +67,7 @@ final class Checkpoints {
     private final List<Path> damaged = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean inProgress;
+    private final java.util.concurrent.atomic.AtomicBoolean asyncClaimed = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread thread;
     private long appendedAtBase;
     private volatile long lastEndMillis;
@@ -441,7 +442,8 @@ final class Checkpoints {
 
     /** Takes a snapshot on a background thread; the future fails with BUSY if one is being taken already. */
     CompletableFuture<SnapshotInfo> takeAsync() {
-        if (inProgress || running.isLocked()) {
+        // claimed in one step, so two concurrent calls cannot both start one
+        if (inProgress || running.isLocked() || !asyncClaimed.compareAndSet(false, true)) {
             return CompletableFuture.failedFuture(new CairnException(CairnException.Code.BUSY,
                     "a checkpoint of " + storeDir + " is in progress already"));
         }
@@ -451,6 +453,8 @@ final class Checkpoints {
                 f.complete(take());
             } catch (Throwable e) {
                 f.completeExceptionally(e);
+            } finally {
+                asyncClaimed.set(false);
             }
         }, "cairn-checkpoint-now");
         t.setDaemon(true);
