@@ -197,6 +197,8 @@ final class Checkpoints {
     private static final int LOAD_BATCH = 2048;
     /** Below this many entries a snapshot is loaded on the calling thread alone. */
     private static final long PIPELINE_AT = 50_000;
+    /** Threads that read parts for a large snapshot (the calling thread puts their cells into the indexes). */
+    private static final int LOAD_READERS = 2;
 
     /**
      * Reads every part of {@code m} into fresh keyspace states, checking every CRC and every entry's shape. A large
@@ -216,13 +218,15 @@ final class Checkpoints {
         }
         long[] bytes = new long[out.size()];
         long now = System.currentTimeMillis();
+        SlotOrder[] slotOrder = new SlotOrder[out.size()];
         java.util.function.Consumer<Cells_> insert = batch -> {
             KeyspaceState st = out.get(batch.ks());
             Index index = st.index();
             byte[][] cells = batch.cells();
             if (index instanceof HashIndex h) {
-                int[] hashes = batch.hashes();
-                for (int i = 0; i < batch.count(); i++) h.load(cells[i], hashes[i]);
+                SlotOrder so = slotOrder[batch.ks()];
+                if (so == null) so = slotOrder[batch.ks()] = new SlotOrder(h);
+                so.add(cells, batch.hashes(), batch.count());
             } else {
                 io.cairn.index.OrderedIndex o = (io.cairn.index.OrderedIndex) index;
                 for (int i = 0; i < batch.count(); i++) o.load(cells[i]);
@@ -231,26 +235,33 @@ final class Checkpoints {
             if (batch.expiries() != null) st.expiries.addAll(batch.expiries());
         };
         if (m.entries() < PIPELINE_AT) {
-            decode(m, dir, now, insert);
+            decode(m, dir, now, 1, 0, insert);
         } else {
-            java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+            java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(16);
             java.util.concurrent.atomic.AtomicBoolean abandon = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread reader = new Thread(() -> {
-                Object last = END;
-                try {
-                    decode(m, dir, now, batch -> {
-                        if (abandon.get()) throw new java.util.concurrent.CancellationException();
-                        putUninterruptibly(queue, batch);
-                    });
-                } catch (Throwable e) {
-                    last = e;
-                }
-                if (!abandon.get()) putUninterruptibly(queue, last);
-            }, "cairn-snapshot-load");
-            reader.setDaemon(true);
-            reader.start();
+            // the readers share the parts between them (a part, and so an ORDERED keyspace, is read by one of them)
+            int readers = Math.max(1, Math.min(LOAD_READERS, Runtime.getRuntime().availableProcessors()));
+            Thread[] threads = new Thread[readers];
+            for (int r = 0; r < readers; r++) {
+                int offset = r;
+                threads[r] = new Thread(() -> {
+                    Object last = END;
+                    try {
+                        decode(m, dir, now, readers, offset, batch -> {
+                            if (abandon.get()) throw new java.util.concurrent.CancellationException();
+                            putUninterruptibly(queue, batch);
+                        });
+                    } catch (Throwable e) {
+                        last = e;
+                    }
+                    if (!abandon.get()) putUninterruptibly(queue, last);
+                }, "cairn-snapshot-load-" + r);
+                threads[r].setDaemon(true);
+                threads[r].start();
+            }
+            int ended = 0;
             try {
-                while (true) {
+                while (ended < readers) {
                     Object o;
                     try {
                         o = queue.take();
@@ -258,7 +269,10 @@ final class Checkpoints {
                         Thread.currentThread().interrupt();
                         throw new IOException("interrupted while loading a snapshot", e);
                     }
-                    if (o == END) break;
+                    if (o == END) {
+                        ended++;
+                        continue;
+                    }
                     if (o instanceof Cells_ batch) {
                         insert.accept(batch);
                         continue;
@@ -270,22 +284,77 @@ final class Checkpoints {
                 }
             } finally {
                 abandon.set(true);
-                queue.clear(); // unblocks the reader if it waits to hand over a batch
-                try {
-                    reader.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                for (Thread t : threads) {
+                    while (t.isAlive()) {
+                        queue.clear(); // unblocks a reader that waits to hand over a batch
+                        try {
+                            t.join(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                 }
             }
         }
         for (int i = 0; i < out.size(); i++) {
             KeyspaceState st = out.get(i);
+            if (slotOrder[i] != null) slotOrder[i].insertAll();
             if (st.index() instanceof HashIndex h) h.endLoad();
             else ((io.cairn.index.OrderedIndex) st.index()).endLoad();
             st.bytes(bytes[i]);
             st.dirty = 0;
         }
         return out;
+    }
+
+    /**
+     * Cells of a HASH keyspace held back by the region of the table they go to (64k slots each), then inserted region
+     * after region. Inserting 10M cells at random slots of a 16M-slot table costs a cache miss each and, under G1, a
+     * remembered-set card each (a young cell stored into the old, humongous table); region by region the table's lines
+     * stay in cache and consecutive stores share cards. Measured in docs/benchmarks.md.
+     */
+    private static final class SlotOrder {
+        private static final int REGION_BITS = 16;
+        private final HashIndex index;
+        private final byte[][][] cells;
+        private final int[][] hashes;
+        private final int[] counts;
+
+        SlotOrder(HashIndex index) {
+            this.index = index;
+            int regions = Math.max(1, (index.capacity() >>> REGION_BITS));
+            cells = new byte[regions][][];
+            hashes = new int[regions][];
+            counts = new int[regions];
+        }
+
+        void add(byte[][] batch, int[] batchHashes, int n) {
+            int mask = index.capacity() - 1;
+            for (int i = 0; i < n; i++) {
+                int h = batchHashes[i];
+                int r = (h & mask) >>> REGION_BITS;
+                int c = counts[r];
+                if (cells[r] == null || c == cells[r].length) {
+                    int size = cells[r] == null ? 1024 : c * 2;
+                    cells[r] = cells[r] == null ? new byte[size][] : Arrays.copyOf(cells[r], size);
+                    hashes[r] = hashes[r] == null ? new int[size] : Arrays.copyOf(hashes[r], size);
+                }
+                cells[r][c] = batch[i];
+                hashes[r][c] = h;
+                counts[r] = c + 1;
+            }
+        }
+
+        void insertAll() {
+            for (int r = 0; r < counts.length; r++) {
+                byte[][] cs = cells[r];
+                int[] hs = hashes[r];
+                for (int i = 0; i < counts[r]; i++) index.load(cs[i], hs[i]);
+                cells[r] = null;
+                hashes[r] = null;
+            }
+        }
     }
 
     private static void putUninterruptibly(java.util.concurrent.BlockingQueue<Object> q, Object o) {
@@ -302,7 +371,9 @@ final class Checkpoints {
     }
 
     /** Reads the parts of {@code m} in order, handing out batches of checked, unexpired cells. */
-    private static void decode(Manifest m, Path dir, long now, java.util.function.Consumer<Cells_> sink) throws IOException {
+    private static void decode(Manifest m, Path dir, long now, int stride, int offset,
+                               java.util.function.Consumer<Cells_> sink) throws IOException {
+        int part = -1;
         for (int ks = 0; ks < m.keyspaces().size(); ks++) {
             Manifest.KeyspaceEntry k = m.keyspaces().get(ks);
             int ksIndex = ks;
@@ -310,6 +381,7 @@ final class Checkpoints {
             for (int p = 0; p < k.parts().size(); p++) {
                 Manifest.PartRef ref = k.parts().get(p);
                 if (ref.empty()) continue;
+                if (++part % stride != offset) continue;
                 Path file = Manifest.partFile(dir, k, p);
                 byte[][][] batch = {new byte[LOAD_BATCH][]};
                 int[][] hashes = {new int[LOAD_BATCH]};

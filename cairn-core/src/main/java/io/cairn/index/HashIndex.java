@@ -172,6 +172,11 @@ public final class HashIndex implements Index {
         return size;
     }
 
+    /** Slots in the table now (a power of two; a key's home slot is its hash's low bits). */
+    public int capacity() {
+        return table.mask + 1;
+    }
+
     /**
      * A copy of the table's slots as they are now (null for empty, a zero-length array for a deleted entry): a
      * point-in-time view of every cell, since cells are immutable. Writer only (under the store's write lock).
