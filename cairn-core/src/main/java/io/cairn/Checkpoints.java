@@ -47,14 +47,13 @@ import java.util.stream.Stream;
  * objects, not names.
  *
  * <h2>Incremental</h2>
- * A HASH keyspace of 64k entries or more is split into 64 partitions by the top six bits of its keys' hash; the store
- * marks a partition dirty on every write to it. A partition unchanged since the previous snapshot keeps its part file:
- * the new manifest names the old file. ORDERED and small keyspaces are one partition each.
+ * The store marks, on every write, which of 4096 fine partitions (the top twelve bits of the key's hash) changed. A
+ * HASH keyspace of 64k entries or more is written in partitions of about 8k entries (a power of two of them, up to
+ * 4096), each a run of fine partitions. A partition unchanged since the previous snapshot keeps its part file: the new
+ * manifest names the old file. ORDERED and small keyspaces are one partition each.
  */
 final class Checkpoints {
     private static final System.Logger LOG = System.getLogger("io.cairn");
-    /** A HASH keyspace with at least this many entries is written in 64 partitions. */
-    static final int PARTITIONED_AT = 1 << 16;
 
     private final Engine engine;
     private final FileLayer files;
@@ -84,7 +83,7 @@ final class Checkpoints {
     }
 
     /** One keyspace as captured at the snapshot's sequence. */
-    private record Captured(KeyspaceState state, int id, String name, IndexKind kind, Index index, long dirty, long size,
+    private record Captured(KeyspaceState state, int id, String name, IndexKind kind, Index index, long[] dirty, long size,
                             long bytes) {
     }
 
@@ -303,7 +302,7 @@ final class Checkpoints {
             if (st.index() instanceof HashIndex h) h.endLoad();
             else ((io.cairn.index.OrderedIndex) st.index()).endLoad();
             st.bytes(bytes[i]);
-            st.dirty = 0;
+            st.dirty = new long[st.dirty.length];
         }
         return out;
     }
@@ -612,7 +611,7 @@ final class Checkpoints {
             for (KeyspaceState s : engine.states()) {
                 Index index = s.index();
                 ks.add(new Captured(s, s.id, s.name, index.kind(), index, s.dirty, index.size(), s.bytes()));
-                s.dirty = 0;
+                s.dirty = new long[s.dirty.length];
             }
             long created = Math.max(engine.lastTick, engine.clock().millis());
             return new Capture(seq, created, engine.nextKeyspaceId, ks,
@@ -625,7 +624,10 @@ final class Checkpoints {
     private void restoreDirty(Capture cap) {
         engine.writeLock.lock();
         try {
-            for (Captured c : cap.keyspaces()) c.state().dirty |= c.dirty();
+            for (Captured c : cap.keyspaces()) {
+                long[] d = c.state().dirty;
+                for (int i = 0; i < d.length; i++) d[i] |= c.dirty()[i];
+            }
         } finally {
             engine.writeLock.unlock();
         }
@@ -642,7 +644,7 @@ final class Checkpoints {
         boolean compress = true;
         List<Manifest.KeyspaceEntry> out = new ArrayList<>();
         for (Captured k : cap.keyspaces()) {
-            int parts = k.kind() == IndexKind.HASH && k.size() >= PARTITIONED_AT ? SnapshotDescriptor.MAX_PARTITIONS : 1;
+            int parts = k.kind() == IndexKind.HASH ? SnapshotDescriptor.partitionsFor(k.size()) : 1;
             Manifest.KeyspaceEntry before = null;
             if (prev != null) {
                 for (Manifest.KeyspaceEntry e : prev.keyspaces()) if (e.id() == k.id()) before = e;
@@ -652,7 +654,7 @@ final class Checkpoints {
             boolean[] rewrite = new boolean[parts];
             boolean any = false;
             for (int p = 0; p < parts; p++) {
-                boolean clean = sameShape && (parts == 1 ? k.dirty() == 0 : (k.dirty() & (1L << p)) == 0);
+                boolean clean = sameShape && clean(k.dirty(), p, parts);
                 if (clean) {
                     refs[p] = before.parts().get(p);
                 } else {
@@ -702,6 +704,15 @@ final class Checkpoints {
         files.syncDirectory(into);
         return new Manifest(cap.sequence(), created, prev == null ? 0 : prev.sequence(), cap.nextKeyspaceId(), out,
                 cap.flags(), consistent);
+    }
+
+    /** Whether no key of partition {@code p} of {@code parts} changed: its run of fine bits is all clear. */
+    static boolean clean(long[] dirty, int p, int parts) {
+        int fine = SnapshotDescriptor.MAX_PARTITIONS / parts;
+        for (int bit = p * fine; bit < (p + 1) * fine; bit++) {
+            if ((dirty[bit >>> 6] & (1L << bit)) != 0) return false;
+        }
+        return true;
     }
 
     static SnapshotInfo info(Manifest m, Path dir) {
@@ -1018,7 +1029,8 @@ final class Checkpoints {
             }
             List<Captured> ks = new ArrayList<>();
             for (KeyspaceState s : e.states()) {
-                ks.add(new Captured(s, s.id, s.name, s.index().kind(), s.index(), -1L, s.index().size(), s.bytes()));
+                ks.add(new Captured(s, s.id, s.name, s.index().kind(), s.index(), KeyspaceState.allDirty(), s.index().size(),
+                        s.bytes()));
             }
             long created = point instanceof RestorePoint.AtTime t ? Engine.epochMillis(t.instant(), "instant") : time[0];
             Capture cap = new Capture(Math.max(reached[0], 1), created == 0 ? System.currentTimeMillis() : created,

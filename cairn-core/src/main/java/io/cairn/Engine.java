@@ -366,9 +366,7 @@ final class Engine {
         return seq;
     }
 
-    private static long partitionBit(byte[] key) {
-        return 1L << (io.cairn.index.HashIndex.hashOf(key) >>> 26);
-    }
+
 
     /**
      * Applies one mutation to memory: the only code that changes an index, used live and on recovery. Deterministic:
@@ -377,7 +375,7 @@ final class Engine {
     byte[] apply(Mutation m) {
         if (m instanceof Mutation.Put p) {
             KeyspaceState ks = state(p.keyspace());
-            ks.dirty |= partitionBit(p.key());
+            ks.markDirty(io.cairn.index.HashIndex.hashOf(p.key()));
             byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt());
             long delta = p.value().length;
             if (prev != null) {
@@ -393,14 +391,14 @@ final class Engine {
         }
         if (m instanceof Mutation.Delete d) {
             KeyspaceState ks = state(d.keyspace());
-            ks.dirty |= partitionBit(d.key());
+            ks.markDirty(io.cairn.index.HashIndex.hashOf(d.key()));
             byte[] prev = ks.index().remove(d.key());
             if (prev != null) forget(ks, d.key(), prev);
             return prev;
         }
         if (m instanceof Mutation.Expire e) {
             KeyspaceState ks = state(e.keyspace());
-            ks.dirty |= partitionBit(e.key());
+            ks.markDirty(io.cairn.index.HashIndex.hashOf(e.key()));
             Index index = ks.index();
             byte[] prev = index.get(e.key());
             if (prev == null) return null;
@@ -422,8 +420,8 @@ final class Engine {
         if (m instanceof Mutation.SwapKeyspaces w) {
             KeyspaceState a = state(w.a());
             KeyspaceState b = state(w.b());
-            a.dirty = -1L;
-            b.dirty = -1L;
+            a.dirty = KeyspaceState.allDirty();
+            b.dirty = KeyspaceState.allDirty();
             long stamp = batchLock.writeLock();
             try {
                 Index ia = a.index();
@@ -444,7 +442,7 @@ final class Engine {
         }
         if (m instanceof Mutation.Clear c) {
             KeyspaceState ks = state(c.keyspace());
-            ks.dirty = -1L;
+            ks.dirty = KeyspaceState.allDirty();
             ks.index().clear();
             ks.expiries.clear();
             ks.bytes(0);
@@ -486,7 +484,7 @@ final class Engine {
         }
         if (m instanceof Mutation.ConvertKeyspace c) {
             KeyspaceState ks = state(c.id());
-            ks.dirty = -1L;
+            ks.dirty = KeyspaceState.allDirty();
             if (ks.index().kind() != c.kind()) ks.index(rebuild(ks.index(), c.kind()));
             return null;
         }

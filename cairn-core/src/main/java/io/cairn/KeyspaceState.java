@@ -24,10 +24,22 @@ final class KeyspaceState {
     private volatile Index index;
     volatile boolean dropped;
     /**
-     * Partitions changed since the last snapshot captured this keyspace: bit p for partition p of a key hash's top six
-     * bits ({@link io.cairn.snapshot.SnapshotDescriptor#partition}). All set for a new keyspace. Writer only.
+     * Which keys changed since the last snapshot captured this keyspace: bit b set if a key whose hash's top twelve
+     * bits are b was written ({@link io.cairn.snapshot.SnapshotDescriptor#FINE_BITS}). A snapshot's partitions are runs
+     * of these bits. All set for a new keyspace. Writer only.
      */
-    long dirty = -1L;
+    long[] dirty = allDirty();
+
+    static long[] allDirty() {
+        long[] d = new long[(1 << io.cairn.snapshot.SnapshotDescriptor.FINE_BITS) / 64];
+        java.util.Arrays.fill(d, -1L);
+        return d;
+    }
+
+    void markDirty(int hash) {
+        int bit = hash >>> (32 - io.cairn.snapshot.SnapshotDescriptor.FINE_BITS);
+        dirty[bit >>> 6] |= 1L << bit;
+    }
     /**
      * Key and value bytes held. Written only under the write lock, read by statistics from any thread: opaque access
      * (atomic, no fence), because a volatile write here put a full fence on every put's path.

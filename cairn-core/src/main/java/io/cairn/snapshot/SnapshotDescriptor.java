@@ -79,9 +79,14 @@ public final class SnapshotDescriptor {
     public static final String MANIFEST_SUFFIX = ".manifest";
     public static final String PART_SUFFIX = ".part";
     public static final String TEMP_SUFFIX = ".tmp";
-    /** Bits of a key's hash that pick its partition in a partitioned keyspace. */
-    public static final int PARTITION_BITS = 6;
-    public static final int MAX_PARTITIONS = 1 << PARTITION_BITS;
+    /**
+     * The store tracks changed keys by the top twelve bits of their hash (4096 fine partitions); a snapshot's partition
+     * is a run of them, so a keyspace may be written in 1 to 4096 partitions (a power of two).
+     */
+    public static final int FINE_BITS = 12;
+    public static final int MAX_PARTITIONS = 1 << FINE_BITS;
+    /** Entries a partition of a large HASH keyspace holds, about: it is cut into entries / this many partitions. */
+    public static final int ENTRIES_PER_PARTITION = 8192;
 
     private SnapshotDescriptor() {
     }
@@ -105,9 +110,16 @@ public final class SnapshotDescriptor {
         }
     }
 
-    /** The partition of a key with 32-bit hash {@code hash} in a keyspace of {@code partitions} (1 or 64). */
+    /** The partition of a key with 32-bit hash {@code hash} in a keyspace of {@code partitions} (a power of two). */
     public static int partition(int hash, int partitions) {
-        return partitions == 1 ? 0 : hash >>> (32 - PARTITION_BITS);
+        return partitions == 1 ? 0 : hash >>> (32 - Integer.numberOfTrailingZeros(partitions));
+    }
+
+    /** How many partitions a HASH keyspace of {@code entries} entries is written in: 1 below 64k, then ~8k each. */
+    public static int partitionsFor(long entries) {
+        if (entries < (1 << 16)) return 1;
+        long p = Long.highestOneBit(entries / ENTRIES_PER_PARTITION);
+        return (int) Math.max(2, Math.min(MAX_PARTITIONS, p));
     }
 
     static int crc(byte[] a, int off, int len) {
