@@ -94,6 +94,7 @@ public final class SnapshotBench {
             case "latency" -> latency(dir, keys, Integer.parseInt(args[3]), FsyncPolicy.parse(args[4]));
             case "resp" -> resp(keys);
             case "load" -> load(dir, (int) keys);
+            case "incremental" -> incremental(dir, keys);
             default -> {
                 System.err.println("unknown mode " + args[0]);
                 System.exit(2);
@@ -193,6 +194,29 @@ public final class SnapshotBench {
         System.out.printf("%-22s %,9d writes  p50 %7.1f us  p99 %7.1f us  p99.9 %8.1f us  max %8.1f ms%s%n",
                 checkpoints ? "checkpoints running:" : "no checkpoint:", n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3,
                 s[(int) (n * 0.999)] / 1e3, s[n - 1] / 1e6, checkpoints ? "  (" + taken[0] + " checkpoints)" : "");
+    }
+
+    /** A full checkpoint of a large store, then checkpoints after a few random writes each: time and bytes written. */
+    static void incremental(Path base, long keys) throws Exception {
+        Path dir = base.resolve("incremental");
+        deleteTree(dir);
+        try (Cairn db = Cairn.open(dir, options(FsyncPolicy.NEVER).build())) {
+            populate(db, keys);
+            long t0 = System.nanoTime();
+            SnapshotInfo full = db.checkpoint();
+            System.out.printf("full checkpoint of %,d keys: %.2f s, %d parts, %,d bytes written%n", keys,
+                    (System.nanoTime() - t0) / 1e9, full.partsWritten(), full.writtenBytes());
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int writes : new int[]{0, 10, 100, 1000, 10_000}) {
+                for (int i = 0; i < writes; i++) db.put(key(rnd.nextLong(keys)), value(rnd));
+                t0 = System.nanoTime();
+                SnapshotInfo s = db.checkpoint();
+                System.out.printf("after %,6d random writes: %.2f s, %4d parts written, %4d shared, %,d bytes written (%.1f%%)%n",
+                        writes, (System.nanoTime() - t0) / 1e9, s.partsWritten(), s.partsReused(), s.writtenBytes(),
+                        100.0 * s.writtenBytes() / full.writtenBytes());
+            }
+        }
+        deleteTree(dir);
     }
 
     /** Times {@code rounds} opens of an existing store, and one pass over its parts that only decodes them. */
