@@ -160,10 +160,10 @@ final class Engine {
             });
         }
         dropUnfinishedLoads();
+        checkpoints.start();
         expirer = new Thread(this::expireLoop, "cairn-expirer");
         expirer.setDaemon(true);
         expirer.start();
-        checkpoints.start();
     }
 
     /**
