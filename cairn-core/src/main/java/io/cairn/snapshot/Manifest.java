@@ -110,6 +110,7 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
             int nextId = b.getInt();
             int count = b.getInt();
             int flags = b.getInt(56);
+            if (count < 0 || count > a.length / 27) throw new SnapshotException(file, 44, "keyspace count " + count + " out of range");
             long consistent = b.getLong(64);
             b.position(b.getInt(12));
             List<KeyspaceEntry> ks = new ArrayList<>(count);
@@ -121,6 +122,10 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
                 long entries = b.getLong();
                 long bytes = b.getLong();
                 int parts = Short.toUnsignedInt(b.getShort());
+                if (parts < 1 || parts > SnapshotDescriptor.MAX_PARTITIONS || Integer.bitCount(parts) != 1) {
+                    throw new SnapshotException(file, b.position() - 2, "partition count " + parts + " is not a power of two up to "
+                            + SnapshotDescriptor.MAX_PARTITIONS);
+                }
                 List<PartRef> refs = new ArrayList<>(parts);
                 for (int p = 0; p < parts; p++) refs.add(new PartRef(b.getLong(), b.getLong(), b.getLong()));
                 ks.add(new KeyspaceEntry(id, kind, new String(name, StandardCharsets.UTF_8), entries, bytes, refs));

@@ -91,8 +91,11 @@ public final class PartReader {
                 int storedLength = bh.getInt(4);
                 int count = bh.getInt(8);
                 byte codec = bh.get(12);
-                if (rawLength < 0 || storedLength < 0 || pos + SnapshotDescriptor.BLOCK_HEADER_LENGTH + storedLength > size) {
-                    throw new SnapshotException(file, pos, "block lengths out of range (raw " + rawLength + ", stored " + storedLength + ")");
+                // LZ4 expands at most 255:1, so a raw length past that is a lie, and must not size an allocation
+                if (rawLength < 0 || storedLength < 0 || pos + SnapshotDescriptor.BLOCK_HEADER_LENGTH + storedLength > size
+                        || rawLength > (long) storedLength * 255 + 64 || count < 0 || count > rawLength) {
+                    throw new SnapshotException(file, pos, "block lengths out of range (raw " + rawLength + ", stored "
+                            + storedLength + ", entries " + count + ")");
                 }
                 if (stored.length < storedLength) stored = new byte[storedLength];
                 ByteBuffer sb = ByteBuffer.wrap(stored, 0, storedLength);
