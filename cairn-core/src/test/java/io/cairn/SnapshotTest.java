@@ -433,6 +433,56 @@ class SnapshotTest {
     }
 
     @Test
+    void automaticCheckpointsFollowTheInterval() throws Exception {
+        try (Cairn db = Cairn.open(dir, small().checkpointInterval(Duration.ofSeconds(1)).build())) {
+            db.put("a", "1");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (db.stats().checkpoints() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertThat(db.stats().checkpoints()).isPositive();
+            long taken = db.stats().checkpoints();
+            // nothing written since: the timer takes none
+            Thread.sleep(2500);
+            assertThat(db.stats().checkpoints()).isEqualTo(taken);
+        }
+    }
+
+    @Test
+    void aBackgroundCheckpointRefusesASecondOneAndReportsItsResult() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (Cairn db = Cairn.open(dir, small().build())) {
+            for (int i = 0; i < 1000; i++) db.put("k" + i, "v");
+            Checkpoints.afterCapture = () -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            java.util.concurrent.CompletableFuture<SnapshotInfo> first;
+            try {
+                first = db.checkpointAsync();
+                assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(db.stats().checkpointInProgress()).isTrue();
+                java.util.concurrent.CompletableFuture<SnapshotInfo> second = db.checkpointAsync();
+                CairnException busy = catchThrowableOfType(second::join, java.util.concurrent.CompletionException.class)
+                        .getCause() instanceof CairnException c ? c : null;
+                assertThat(busy).isNotNull();
+                assertThat(busy.code()).isEqualTo(CairnException.Code.BUSY);
+                db.put("during", "the checkpoint"); // writers are not held up by it
+            } finally {
+                release.countDown();
+                Checkpoints.afterCapture = null;
+            }
+            SnapshotInfo s = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(s.entries()).isBetween(1000L, 1001L);
+            assertThat(db.stats().checkpointInProgress()).isFalse();
+            assertThat(db.stats().lastCheckpointTook()).isPositive();
+        }
+    }
+
+    @Test
     void aSnapshotOpensReadOnlyWhileTheStoreStaysOpen() {
         try (Cairn db = Cairn.open(dir, small().build())) {
             db.put("a", "1");
