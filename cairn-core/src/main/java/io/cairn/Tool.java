@@ -71,6 +71,10 @@ public final class Tool {
                                   prints log records (the default) or a snapshot's entries as text
               repair DIR [--yes]  cuts a torn or damaged log tail and moves unusable snapshots into DIR/salvage/;
                                   without --yes it only says what it would do (nothing is ever deleted)
+              restore DIR TARGET [--time ISO-8601 | --sequence N | --snapshot N]
+                                  builds in TARGET (absent or empty) the store as it was at that instant (with a log
+                                  retention window set), after that log sequence, or as that snapshot; the latest
+                                  state without an option. DIR is only read, and may be in use.
             Exit codes: 0 all good (repair: nothing to do, or repaired), 1 damage found (repair: a repair is needed
             or the store still cannot open), 2 usage or I/O error, or the store is in use.
             """;
@@ -157,6 +161,7 @@ public final class Tool {
                 return OK;
             }
         }
+        if (args[0].equals("restore")) return restore(args);
         Options o = parse(args);
         Store st = Store.at(o.dir());
         boolean writes = o.command().equals("repair") && o.yes();
@@ -177,10 +182,63 @@ public final class Tool {
         }
     }
 
+    /** {@code restore DIR TARGET [--time T | --sequence N | --snapshot N]}: {@link Cairn#restore}. */
+    private int restore(String[] args) throws Failure {
+        Path source = null;
+        Path target = null;
+        RestorePoint point = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--time", "--sequence", "--snapshot" -> {
+                    if (point != null) throw usage("restore takes one of --time, --sequence and --snapshot");
+                    String v = value(args, ++i, a);
+                    try {
+                        point = switch (a) {
+                            case "--time" -> RestorePoint.time(java.time.Instant.parse(v));
+                            case "--sequence" -> RestorePoint.sequence(Long.parseLong(v));
+                            default -> RestorePoint.snapshot(Long.parseLong(v));
+                        };
+                    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+                        throw usage(a + " takes " + (a.equals("--time") ? "an ISO-8601 instant such as 2026-11-22T09:30:00Z"
+                                : "a sequence number") + ", not '" + v + "'");
+                    }
+                }
+                default -> {
+                    if (a.startsWith("-")) throw usage("unknown option '" + a + "' for restore");
+                    if (source == null) source = Path.of(a);
+                    else if (target == null) target = Path.of(a);
+                    else throw usage("restore takes a store directory and a target directory; unexpected '" + a + "'");
+                }
+            }
+        }
+        if (target == null) throw usage("restore: needs the store directory and a target (cairn tool restore DIR TARGET)");
+        if (!Files.isDirectory(source.resolve("wal")) && !Files.isDirectory(source.resolve("snapshots"))) {
+            throw new Failure(source + " is not a Cairn store (no wal/ or snapshots/ in it)", false);
+        }
+        try {
+            SnapshotInfo s = Cairn.restore(source, target, point == null ? RestorePoint.latest() : point);
+            out.println("restored " + source + (point == null ? " (latest)" : " to " + describe(point)) + " into " + target
+                    + ": " + s.entries() + " entries in " + s.keyspaces() + " keyspaces, at log sequence "
+                    + s.consistentSequence());
+            out.println("open it with Cairn.open or ./cairn server --dir " + target);
+            return OK;
+        } catch (CairnException e) {
+            throw new Failure("restore failed: " + e.getMessage(), false);
+        }
+    }
+
+    private static String describe(RestorePoint p) {
+        if (p instanceof RestorePoint.AtTime t) return t.instant().toString();
+        if (p instanceof RestorePoint.AtSequence s) return "log sequence " + s.sequence();
+        if (p instanceof RestorePoint.AtSnapshot s) return "snapshot " + s.sequence();
+        return "the latest state";
+    }
+
     private static Options parse(String[] args) throws Failure {
         String cmd = args[0];
         if (!List.of("inspect", "verify", "dump", "repair").contains(cmd)) {
-            throw usage("unknown command '" + cmd + "' (inspect, verify, dump or repair)");
+            throw usage("unknown command '" + cmd + "' (inspect, verify, dump, repair or restore)");
         }
         Path dir = null;
         boolean yes = false;

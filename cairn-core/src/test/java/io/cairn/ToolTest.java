@@ -398,4 +398,53 @@ class ToolTest {
         Arrays.fill(big, (byte) 0x80);
         assertThat(Tool.show(big)).isEqualTo("x'" + "80".repeat(32) + "'...(100 bytes)");
     }
+
+    @Test
+    void restoreBuildsAStoreAsOfASequenceAnInstantOrASnapshot(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        long afterFirst;
+        java.time.Instant between;
+        long snap;
+        try (Cairn db = Cairn.open(store, options().logRetention(Duration.ofDays(1)).build())) {
+            db.put("a", "1");
+            afterFirst = db.stats().lastSequence();
+            snap = db.checkpoint().sequence();
+            Thread.sleep(5);
+            between = java.time.Instant.now();
+            Thread.sleep(5);
+            db.put("a", "2");
+            db.put("b", "3");
+        }
+        Run r = tool("restore", store.toString(), tmp.resolve("by-seq").toString(), "--sequence", Long.toString(afterFirst));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("restored").contains("log sequence " + afterFirst);
+        try (Cairn db = Cairn.open(tmp.resolve("by-seq"), options().build())) {
+            assertThat(db.getString("a")).isEqualTo("1");
+            assertThat(db.contains("b")).isFalse();
+        }
+        r = tool("restore", store.toString(), tmp.resolve("by-time").toString(), "--time", between.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Cairn db = Cairn.open(tmp.resolve("by-time"), options().build())) {
+            assertThat(db.getString("a")).isEqualTo("1");
+            assertThat(db.contains("b")).isFalse();
+        }
+        r = tool("restore", store.toString(), tmp.resolve("by-snapshot").toString(), "--snapshot", Long.toString(snap));
+        assertThat(r.code()).as(r.err()).isZero();
+        r = tool("restore", store.toString(), tmp.resolve("latest").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Cairn db = Cairn.open(tmp.resolve("latest"), options().build())) {
+            assertThat(db.getString("a")).isEqualTo("2");
+            assertThat(db.getString("b")).isEqualTo("3");
+        }
+        // errors: a target that holds something, a bad instant, no such store
+        r = tool("restore", store.toString(), tmp.resolve("latest").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not empty");
+        r = tool("restore", store.toString(), tmp.resolve("x").toString(), "--time", "yesterday");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("ISO-8601");
+        r = tool("restore", tmp.resolve("nothing").toString(), tmp.resolve("y").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not a Cairn store");
+    }
 }
