@@ -61,7 +61,8 @@ final class ConfigParams {
                 "snapshots kept, newest first; a start falls back to an older one (and the longer log after it) if the"
                         + " newest is damaged. Fixed while the server runs"));
         l.add(p("log-retention", "0", false, range(0, Integer.MAX_VALUE),
-                "keep snapshots and log covering this many seconds of the past, for point-in-time restores (Cairn.restore);"
+                "keep snapshots and log covering this many seconds of the past, for point-in-time restores (cairn tool"
+                        + " restore, Cairn.restore);"
                         + " 0: only snapshots-to-keep. Fixed while the server runs"));
         l.add(p("appendfilename", "appendonly.aof", false, ConfigParams::fileName,
                 "accepted, no effect: Cairn's log is the segment files under dir/wal"));
