@@ -790,6 +790,8 @@ final class Checkpoints {
         }
         files.syncDirectory(dir);
         if (kept.isEmpty()) return;
+        // a window that reaches back before every snapshot needs the log from before the oldest one too
+        if (cutoff != Long.MAX_VALUE && !beforeWindowKept) return;
         long oldest = kept.get(kept.size() - 1).sequence();
         List<Path> covered;
         engine.writeLock.lock();

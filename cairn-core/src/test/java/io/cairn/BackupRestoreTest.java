@@ -179,6 +179,33 @@ class BackupRestoreTest {
         }
     }
 
+    /** A window longer than the store's life keeps the whole log: instants before the first snapshot stay reachable. */
+    @Test
+    void aRetentionWindowKeepsTheLogFromBeforeTheFirstSnapshot() {
+        TestClock clock = new TestClock(System.currentTimeMillis());
+        Path store = dir.resolve("store");
+        long early;
+        try (Cairn db = Cairn.open(store, options().clock(clock).logRetention(Duration.ofHours(1)).build())) {
+            for (int i = 0; i < 2000; i++) db.put("k" + i, "first".repeat(20)); // several 64 KiB segments
+            clock.millis.addAndGet(10);
+            early = clock.millis();
+            clock.millis.addAndGet(10);
+            for (int i = 0; i < 2000; i++) db.put("k" + i, "second".repeat(20));
+            db.checkpoint();
+            db.put("k0", "third");
+            db.checkpoint();
+            db.put("k0", "fourth");
+            db.checkpoint(); // three snapshots: more than snapshotsToKeep, all inside the window
+            assertThat(db.snapshots()).hasSize(3);
+        }
+        assertThat(store.resolve("wal").resolve("00000000000000000001.wal")).exists();
+        Cairn.restore(store, dir.resolve("early"), RestorePoint.time(Instant.ofEpochMilli(early)));
+        try (Cairn r = Cairn.open(dir.resolve("early"), options().build())) {
+            assertThat(r.getString("k1999")).isEqualTo("first".repeat(20));
+            assertThat(r.getString("k0")).isEqualTo("first".repeat(20));
+        }
+    }
+
     @Test
     void restoreToASequenceAndTheErrorsOfRestore() {
         Path store = dir.resolve("store");
