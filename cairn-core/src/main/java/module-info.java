@@ -1,6 +1,6 @@
 /**
- * Cairn's embedded store. Only {@code io.cairn} is API; the log ({@code io.cairn.wal}) and the indexes
- * ({@code io.cairn.index}) are internal.
+ * Cairn's embedded store. Only {@code io.cairn} is API; the log ({@code io.cairn.wal}), the snapshot files
+ * ({@code io.cairn.snapshot}) and the indexes ({@code io.cairn.index}) are internal.
  */
 module io.cairn.core {
     requires org.lz4.java;
