@@ -571,13 +571,23 @@ final class Checkpoints {
             taken++;
             SnapshotInfo info = info(m, dir);
             last = info;
-            retain();
+            try {
+                retain();
+            } catch (IOException | RuntimeException e) {
+                // the snapshot is taken; what it made unnecessary is deleted by the next one
+                LOG.log(System.Logger.Level.WARNING, "checkpoint " + m.sequence() + " of " + storeDir
+                        + " could not delete older snapshots or log: " + e);
+            }
             return info;
         } catch (IOException | RuntimeException e) {
             lastFailed = true;
+            // parts are removed only if no manifest names them: a manifest renamed into place before the failure
+            // (its directory fsync failed, say) may well be the newest snapshot after a restart
+            boolean manifestExists = cap != null && Files.exists(dir.resolve(SnapshotDescriptor.manifestName(cap.sequence())));
+            if (cap != null && base != null && base.sequence() == cap.sequence()) manifestExists = true;
             if (cap != null) {
                 restoreDirty(cap);
-                for (Path p : written) {
+                for (Path p : manifestExists ? List.<Path>of() : written) {
                     try {
                         files.delete(p);
                     } catch (IOException ignored) {

@@ -125,12 +125,29 @@ final class FaultyFileLayer implements FileLayer {
 
     @Override
     public void delete(Path file) throws IOException {
+        java.util.function.Predicate<Path> f = deleteFault;
+        if (f != null && f.test(file)) throw new IOException("injected: cannot delete " + file);
         real.delete(file);
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
+        java.util.function.Predicate<Path> f = syncDirectoryFault;
+        if (f != null && f.test(dir)) throw new IOException("injected: fsync of directory " + dir + " failed");
         real.syncDirectory(dir);
+    }
+
+    private volatile java.util.function.Predicate<Path> deleteFault;
+    private volatile java.util.function.Predicate<Path> syncDirectoryFault;
+
+    /** Deleting a file that matches fails with an I/O error (null: no fault). */
+    void failDeletes(java.util.function.Predicate<Path> which) {
+        deleteFault = which;
+    }
+
+    /** Fsync of a directory that matches fails with an I/O error (null: no fault). */
+    void failDirectorySyncs(java.util.function.Predicate<Path> which) {
+        syncDirectoryFault = which;
     }
 
     // ------------------------------------------------------------------ the channel

@@ -421,6 +421,55 @@ class SnapshotTest {
         }
     }
 
+    /** Failing to delete what a new snapshot made unnecessary does not fail the snapshot, nor harm it. */
+    @Test
+    void aCheckpointThatCannotDeleteOldFilesStillSucceeds() {
+        FaultyFileLayer layer = new FaultyFileLayer();
+        try (Cairn db = Cairn.open(dir, small().build(), layer)) {
+            for (int i = 0; i < 3000; i++) db.put("k" + i, "v".repeat(50));
+            db.checkpoint();
+            db.put("a", "1");
+            db.checkpoint();
+            layer.failDeletes(p -> true);
+            db.put("b", "2");
+            SnapshotInfo s = db.checkpoint(); // a third: the first is due for deletion, which fails
+            assertThat(db.stats().lastCheckpointFailed()).isFalse();
+            assertThat(db.snapshots().get(0).sequence()).isEqualTo(s.sequence());
+            layer.failDeletes(null);
+            db.put("c", "3");
+            db.checkpoint(); // and the next one deletes what is left
+            assertThat(db.snapshots()).hasSize(2);
+        }
+        try (Cairn db = Cairn.open(dir, small().build())) {
+            assertThat(db.size()).isEqualTo(3003);
+            assertThat(db.recoveryInfo().snapshotsSkipped()).isEmpty();
+        }
+    }
+
+    /**
+     * A failure after the manifest was renamed into place (its directory fsync) fails the call, but must not delete
+     * the parts that manifest names: after a restart it may be the newest snapshot.
+     */
+    @Test
+    void aFailureAfterTheManifestIsInPlaceLeavesItsPartsAlone() {
+        FaultyFileLayer layer = new FaultyFileLayer();
+        long seq;
+        try (Cairn db = Cairn.open(dir, small().build(), layer)) {
+            for (int i = 0; i < 3000; i++) db.put("k" + i, "v".repeat(50));
+            seq = db.stats().lastSequence();
+            Path manifest = dir.resolve(SnapshotDescriptor.DIRECTORY).resolve(SnapshotDescriptor.manifestName(seq));
+            layer.failDirectorySyncs(d -> Files.exists(manifest));
+            CairnException e = catchThrowableOfType(db::checkpoint, CairnException.class);
+            assertThat(e.code()).isEqualTo(CairnException.Code.IO_ERROR);
+            layer.failDirectorySyncs(null);
+        }
+        try (Cairn db = Cairn.open(dir, small().build())) {
+            assertThat(db.recoveryInfo().snapshotSequence()).isEqualTo(seq);
+            assertThat(db.recoveryInfo().snapshotsSkipped()).isEmpty();
+            assertThat(db.size()).isEqualTo(3000);
+        }
+    }
+
     @Test
     void automaticCheckpointsFollowTheLogSize() throws Exception {
         try (Cairn db = Cairn.open(dir, small().checkpointLogBytes(256 * 1024).build())) {
