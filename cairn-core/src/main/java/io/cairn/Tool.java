@@ -75,6 +75,7 @@ public final class Tool {
                                   builds in TARGET (absent or empty) the store as it was at that instant (with a log
                                   retention window set), after that log sequence, or as that snapshot; the latest
                                   state without an option. DIR is only read, and may be in use.
+              export|import DIR   JSON Lines export and import (from the launcher: cairn tool export --help)
             Exit codes: 0 all good (repair: nothing to do, or repaired), 1 damage found (repair: a repair is needed
             or the store still cannot open), 2 usage or I/O error, or the store is in use.
             """;
