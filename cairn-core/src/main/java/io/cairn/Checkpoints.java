@@ -612,6 +612,7 @@ final class Checkpoints {
     /** Notes S and each keyspace's index and dirty partitions, under the write lock; null if nothing changed. */
     private Capture capture() {
         engine.writeLock.lock();
+        long locked = System.nanoTime();
         try {
             if (engine.isClosed()) throw new CairnException(CairnException.Code.CLOSED, "the store in " + storeDir + " is closed");
             long seq = engine.wal.lastSequence();
@@ -624,6 +625,7 @@ final class Checkpoints {
                 s.dirty = new long[s.dirty.length];
             }
             long created = Math.max(engine.lastTick, engine.clock().millis());
+            lastPauseNanos = System.nanoTime() - locked;
             return new Capture(seq, created, engine.nextKeyspaceId, ks,
                     engine.timedLog() ? SnapshotDescriptor.FLAG_TIMED_LOG : 0);
         } finally {
@@ -842,6 +844,12 @@ final class Checkpoints {
 
     long taken() {
         return taken;
+    }
+
+    private volatile long lastPauseNanos;
+
+    long lastPauseNanos() {
+        return lastPauseNanos;
     }
 
     long lastTookNanos() {

@@ -1366,12 +1366,12 @@ final class Engine {
         Duration took = Duration.ofNanos(Math.max(0, c.lastTookNanos()));
         if (wal == null) {
             return new Stats(keys, bytes, all.size(), 0, 0, recovery.lastSequence(), 0, 0, Duration.ZERO, Duration.ZERO,
-                    expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0);
+                    expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0, Duration.ZERO);
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
                 expiredReclaimed, c.baseSequence(), c.taken(), c.inProgress(), took, c.lastFailed(),
-                c.logBytesSinceCheckpoint());
+                c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()));
     }
 
     RecoveryInfo recoveryInfo() {

@@ -21,10 +21,12 @@ import java.time.Duration;
  * @param checkpointInProgress whether one is being taken now
  * @param lastCheckpointTook how long the newest checkpoint since open took ({@link Duration#ZERO} if none)
  * @param lastCheckpointFailed whether the newest attempt failed
+ * @param lastCheckpointPause how long the newest checkpoint held the write lock (to note its sequence and indexes):
+ *     the only time it makes writers wait, and it does not grow with the store
  * @param logBytesSinceCheckpoint log bytes written since the newest snapshot
  */
 public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
                     long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed,
                     long snapshotSequence, long checkpoints, boolean checkpointInProgress, Duration lastCheckpointTook,
-                    boolean lastCheckpointFailed, long logBytesSinceCheckpoint) {
+                    boolean lastCheckpointFailed, long logBytesSinceCheckpoint, Duration lastCheckpointPause) {
 }

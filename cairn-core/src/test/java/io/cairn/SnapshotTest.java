@@ -528,6 +528,7 @@ class SnapshotTest {
             assertThat(s.entries()).isBetween(1000L, 1001L);
             assertThat(db.stats().checkpointInProgress()).isFalse();
             assertThat(db.stats().lastCheckpointTook()).isPositive();
+            assertThat(db.stats().lastCheckpointPause()).isPositive().isLessThan(db.stats().lastCheckpointTook());
         }
     }
 

@@ -204,16 +204,18 @@ public final class SnapshotBench {
             populate(db, keys);
             long t0 = System.nanoTime();
             SnapshotInfo full = db.checkpoint();
-            System.out.printf("full checkpoint of %,d keys: %.2f s, %d parts, %,d bytes written%n", keys,
-                    (System.nanoTime() - t0) / 1e9, full.partsWritten(), full.writtenBytes());
+            System.out.printf("full checkpoint of %,d keys: %.2f s, %d parts, %,d bytes written; writers paused %.1f us%n",
+                    keys, (System.nanoTime() - t0) / 1e9, full.partsWritten(), full.writtenBytes(),
+                    db.stats().lastCheckpointPause().toNanos() / 1e3);
             SplittableRandom rnd = new SplittableRandom(3);
             for (int writes : new int[]{0, 10, 100, 1000, 10_000}) {
                 for (int i = 0; i < writes; i++) db.put(key(rnd.nextLong(keys)), value(rnd));
                 t0 = System.nanoTime();
                 SnapshotInfo s = db.checkpoint();
-                System.out.printf("after %,6d random writes: %.2f s, %4d parts written, %4d shared, %,d bytes written (%.1f%%)%n",
+                System.out.printf("after %,6d random writes: %.2f s, %4d parts written, %4d shared, %,d bytes written (%.1f%%),"
+                                + " writers paused %.1f us%n",
                         writes, (System.nanoTime() - t0) / 1e9, s.partsWritten(), s.partsReused(), s.writtenBytes(),
-                        100.0 * s.writtenBytes() / full.writtenBytes());
+                        100.0 * s.writtenBytes() / full.writtenBytes(), db.stats().lastCheckpointPause().toNanos() / 1e3);
             }
         }
         deleteTree(dir);

@@ -72,7 +72,8 @@ class PersistenceTest {
                     .containsEntry("rdb_current_bgsave_time_sec", "-1").containsEntry("aof_enabled", "1")
                     .containsEntry("aof_rewrite_in_progress", "0").containsEntry("cairn_snapshot_sequence", "0")
                     .containsEntry("cairn_snapshots_kept", "0").containsEntry("cairn_recovery_snapshot_sequence", "0")
-                    .containsKeys("cairn_recovery_records_replayed", "cairn_recovery_ms", "cairn_log_bytes_since_checkpoint");
+                    .containsKeys("cairn_recovery_records_replayed", "cairn_recovery_ms", "cairn_log_bytes_since_checkpoint",
+                            "cairn_last_checkpoint_pause_usec");
             // no snapshot yet: LASTSAVE is the start time, as in Redis
             long started = s.server.startedAt() / 1000;
             assertThat(j.lastsave()).isEqualTo(started);

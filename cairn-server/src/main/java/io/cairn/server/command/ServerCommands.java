@@ -406,6 +406,7 @@ final class ServerCommands {
         line(out, "cairn_snapshot_sequence", stats.snapshotSequence());
         line(out, "cairn_snapshots_kept", saves.kept(stats));
         line(out, "cairn_log_bytes_since_checkpoint", stats.logBytesSinceCheckpoint());
+        line(out, "cairn_last_checkpoint_pause_usec", stats.lastCheckpointPause().toNanos() / 1000);
         line(out, "cairn_recovery_snapshot_sequence", recovery.snapshotSequence());
         line(out, "cairn_recovery_records_replayed", recovery.recordsReplayed());
         line(out, "cairn_recovery_snapshots_skipped", recovery.snapshotsSkipped().size());
