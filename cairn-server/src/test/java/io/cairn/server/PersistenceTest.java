@@ -324,4 +324,32 @@ class PersistenceTest {
             }
         }
     }
+
+    @Test
+    void backup_writes_a_consistent_copy_under_backup_dir_that_opens_as_a_store() throws Exception {
+        Path data = dir.resolve("data");
+        Path backups = dir.resolve("elsewhere");
+        long seq;
+        try (TestServer s = TestServer.start(data, "checkpoint-interval", "0", "backup-dir", backups.toString());
+             Jedis j = s.jedis()) {
+            fill(j, 1000);
+            j.select(3);
+            j.set("in-db3", "x");
+            seq = (Long) RedisAsserts.cmd(j, "BACKUP", "nightly-1");
+            assertThat(seq).isPositive();
+            j.set("after", "the backup");
+            // names that could leave backup-dir, and a backup that exists already, are refused
+            for (String bad : new String[]{"../up", "a/b", ".hidden", "-x", ""}) {
+                assertThatThrownBy(() -> RedisAsserts.cmd(j, "BACKUP", bad)).as(bad).hasMessageContaining("backup name");
+            }
+            assertThatThrownBy(() -> RedisAsserts.cmd(j, "BACKUP", "nightly-1")).hasMessageContaining("not empty");
+            assertThat(j.ping()).isEqualTo("PONG");
+            assertThat(s.server.config().get("backup-dir")).isEqualTo(backups.toString());
+        }
+        try (io.cairn.Cairn copy = io.cairn.Cairn.open(backups.resolve("nightly-1"))) {
+            assertThat(copy.size()).isEqualTo(1000);
+            assertThat(copy.keyspace("db3").getString("in-db3")).isEqualTo("x");
+            assertThat(copy.recoveryInfo().lastSequence()).isEqualTo(seq);
+        }
+    }
 }

@@ -89,6 +89,10 @@ final class ServerCommands {
                 .run(ServerCommands::save));
         t.add(Command.of("bgsave", -1, "admin noscript").group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0")
                 .run(ServerCommands::bgsave));
+        t.add(Command.of("backup", 2, "admin noscript").group("server")
+                .doc("Writes a consistent copy of the store into backup-dir/name while writes go on; returns its log sequence.",
+                        "0.1.0")
+                .run(ServerCommands::backup));
         t.add(Command.of("shutdown", -1, "admin noscript loading stale sentinel allow-busy").group("server")
                 .doc("Synchronously saves the database(s) to disk and shuts down the server.", "1.0.0")
                 .run(ServerCommands::shutdown));
@@ -162,6 +166,46 @@ final class ServerCommands {
                 throw Errors.error("ERR " + (cause instanceof io.cairn.CairnException ? cause.getMessage() : cause.toString()));
             }
             c.reply().ok();
+        });
+    }
+
+    /** Names BACKUP accepts: one directory name, nothing that could leave backup-dir. */
+    private static final java.util.regex.Pattern BACKUP_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+
+    /**
+     * BACKUP name (Cairn's own): {@link io.cairn.Cairn#backup} into {@code backup-dir/name}, off the event loop; replies
+     * with the log sequence the copy holds everything up to. The name is a plain directory name, so a client can only
+     * write under the directory the operator configured.
+     */
+    private static void backup(Client c, byte[][] a) {
+        String name = new String(a[1], java.nio.charset.StandardCharsets.UTF_8);
+        if (!BACKUP_NAME.matcher(name).matches()) {
+            throw Errors.error("ERR backup name must be 1-100 letters, digits, '.', '_' or '-', not starting with '.' or '-'");
+        }
+        String configured = c.server().config().get("backup-dir");
+        java.nio.file.Path base = configured.isEmpty()
+                ? java.nio.file.Path.of(c.server().config().get("dir")).resolve("backups") : java.nio.file.Path.of(configured);
+        java.nio.file.Path target = base.resolve(name);
+        io.cairn.Cairn store = c.server().store();
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                long seq = store.backup(target);
+                org.slf4j.LoggerFactory.getLogger("io.cairn.server").info("BACKUP written to {} (log sequence {})", target, seq);
+                done.complete(seq);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "cairn-backup");
+        t.setDaemon(true);
+        t.start();
+        c.replyWhen(done, () -> {
+            try {
+                c.reply().integer(done.join());
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw Errors.error("ERR " + (cause instanceof io.cairn.CairnException ? cause.getMessage() : cause.toString()));
+            }
         });
     }
 

@@ -32,6 +32,9 @@ final class ConfigParams {
                 "event-loop threads; commands run on them (default: half the cores)"));
         // persistence
         l.add(p("dir", "./data", false, s -> s, "data directory (the store's directory)"));
+        l.add(p("backup-dir", "", false, s -> s,
+                "where BACKUP name writes its copies: backup-dir/name; empty: dir/backups. Fixed while the server runs,"
+                        + " so a client cannot make the server write elsewhere"));
         l.add(p("appendonly", "yes", true, s -> {
             String v = yesNo().apply(s);
             if (!v.equals("yes")) throw new IllegalArgumentException("Cairn always logs every write; appendonly cannot be turned off");
