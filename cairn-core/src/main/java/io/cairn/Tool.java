@@ -7,6 +7,7 @@ import io.cairn.snapshot.SnapshotDescriptor;
 import io.cairn.snapshot.SnapshotException;
 import io.cairn.wal.SegmentDescriptor;
 import io.cairn.wal.WalRecordDescriptor;
+import io.cairn.wal.WalScanner;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -1403,7 +1404,7 @@ public final class Tool {
         /** The first segment's first sequence, or 1 if there is no readable one. */
         static long firstSequence(Path walDir) throws IOException {
             if (!Files.isDirectory(walDir)) return 1;
-            for (Path p : segmentFiles(walDir)) {
+            for (Path p : WalScanner.segmentFiles(walDir)) {
                 ByteBuffer b = map(p);
                 SegmentDescriptor.Header h = SegmentDescriptor.read(b, new String[1]);
                 if (h != null) return h.firstSequence();
@@ -1432,17 +1433,6 @@ public final class Tool {
             return stopIndex >= 0;
         }
 
-        private static List<Path> segmentFiles(Path walDir) throws IOException {
-            List<Path> segs = new ArrayList<>();
-            try (Stream<Path> list = Files.list(walDir)) {
-                for (Path p : (Iterable<Path>) list::iterator) {
-                    if (SegmentDescriptor.parseNumber(p) > 0) segs.add(p);
-                }
-            }
-            segs.sort((a, b) -> Long.compare(SegmentDescriptor.parseNumber(a), SegmentDescriptor.parseNumber(b)));
-            return segs;
-        }
-
         private void run(Path walDir) throws IOException {
             try (Stream<Path> list = Files.list(walDir)) {
                 for (Path p : (Iterable<Path>) list::iterator) {
@@ -1452,7 +1442,7 @@ public final class Tool {
                     }
                 }
             }
-            List<Path> segs = segmentFiles(walDir);
+            List<Path> segs = WalScanner.segmentFiles(walDir);
             long last = 0; // WalScanner's lastSeq
             for (int i = 0; i < segs.size(); i++) {
                 Path path = segs.get(i);
@@ -1461,12 +1451,12 @@ public final class Tool {
                 bytesOnDisk += end;
                 long number = SegmentDescriptor.parseNumber(path);
                 boolean after = stopped();
-                if (after) later.add(new Later(path, end, allZero(b, 0, end)));
+                if (after) later.add(new Later(path, end, WalScanner.allZero(b, 0, end)));
                 String[] why = new String[1];
                 SegmentDescriptor.Header h = SegmentDescriptor.read(b, why);
                 long expect = -1;
                 if (h == null) {
-                    if (i == segs.size() - 1 && allZero(b, 0, end)) {
+                    if (i == segs.size() - 1 && WalScanner.allZero(b, 0, end)) {
                         segments.add(new Segment(number, path, end, -1, -1, 0, 0, "(no header, all zeros: being created when"
                                 + " the store stopped; recovery removes it)"));
                         notes.add(path.getFileName() + " has no header and holds only zeros: it was being created when the"
@@ -1497,13 +1487,13 @@ public final class Tool {
                 long segRecords = 0;
                 while (p < end) {
                     if (p + WalRecordDescriptor.HEADER_LENGTH > end || b.getInt(p) == 0) {
-                        if (allZero(b, p, end)) break; // the unused, zeroed tail
+                        if (WalScanner.allZero(b, p, end)) break; // the unused, zeroed tail
                     }
                     int len = WalRecordDescriptor.validFrameAt(b, p);
                     if (len < 0) {
-                        String what = describe(b, p);
-                        int q = nextValidFrame(b, p + WalRecordDescriptor.ALIGNMENT);
-                        int badEnd = q >= 0 ? q : lastNonZero(b, p, end) + 1;
+                        String what = WalScanner.frameProblem(b, p);
+                        int q = WalScanner.nextValidFrame(b, p + WalRecordDescriptor.ALIGNMENT);
+                        int badEnd = q >= 0 ? q : WalScanner.lastNonZero(b, p, end) + 1;
                         problem(path, p, what + "; " + (badEnd - p) + " bytes " + (q >= 0 ? "do not read up to the next valid"
                                 + " record at offset " + q : "do not read from here to the end of the segment's data"));
                         stop(i, path, b, p, what);
@@ -1586,24 +1576,7 @@ public final class Tool {
             stopFileSize = b.limit();
             stopOffset = offset;
             stopReason = reason;
-            stopNonZero = Math.max(0, lastNonZero(b, offset, b.limit()) + 1 - offset);
-        }
-
-        private static String describe(ByteBuffer b, int p) {
-            if (p + WalRecordDescriptor.HEADER_LENGTH > b.limit()) return "record header cut short by the end of the segment";
-            int len = b.getInt(p);
-            if (len <= 0) return "invalid record length " + len;
-            if ((long) p + WalRecordDescriptor.HEADER_LENGTH + len > b.limit()) {
-                return "record of " + len + " bytes runs past the end of the segment";
-            }
-            return "record CRC mismatch";
-        }
-
-        private static int nextValidFrame(ByteBuffer b, int from) {
-            for (int q = from; q + WalRecordDescriptor.HEADER_LENGTH <= b.limit(); q += WalRecordDescriptor.ALIGNMENT) {
-                if (b.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(b, q) >= 0) return q;
-            }
-            return -1;
+            stopNonZero = Math.max(0, WalScanner.lastNonZero(b, offset, b.limit()) + 1 - offset);
         }
 
         /** The segment mapped read-only (the mapping goes with the buffer); no file is changed. */
@@ -1616,19 +1589,6 @@ public final class Tool {
             }
         }
 
-        private static boolean allZero(ByteBuffer b, int from, int to) {
-            return lastNonZero(b, from, to) < from;
-        }
-
-        private static int lastNonZero(ByteBuffer b, int from, int to) {
-            int i = to;
-            while (i - 8 >= from && b.getLong(i - 8) == 0) i -= 8;
-            while (i > from) {
-                if (b.get(i - 1) != 0) return i - 1;
-                i--;
-            }
-            return from - 1;
-        }
     }
 
     // ================================================================== text

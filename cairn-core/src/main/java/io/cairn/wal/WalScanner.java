@@ -88,7 +88,7 @@ public final class WalScanner {
     }
 
     /** The segment files in number order. */
-    static List<Path> segmentFiles(Path walDir) throws IOException {
+    public static List<Path> segmentFiles(Path walDir) throws IOException {
         List<Path> segs = new ArrayList<>();
         try (Stream<Path> list = Files.list(walDir)) {
             for (Path p : (Iterable<Path>) list::iterator) {
@@ -149,7 +149,7 @@ public final class WalScanner {
                     }
                     int len = WalRecordDescriptor.validFrameAt(b, p);
                     if (len < 0) {
-                        stopAt(segs, i, b, p, describe(b, p));
+                        stopAt(segs, i, b, p, frameProblem(b, p));
                         return;
                     }
                     long seq = b.getLong(p + WalRecordDescriptor.SEQUENCE_OFFSET);
@@ -171,7 +171,8 @@ public final class WalScanner {
         }
     }
 
-    private static String describe(ByteBuffer b, int p) {
+    /** Why the frame at {@code p} does not check out, in words. */
+    public static String frameProblem(ByteBuffer b, int p) {
         if (p + WalRecordDescriptor.HEADER_LENGTH > b.limit()) return "record header cut short";
         int len = b.getInt(p);
         if (len <= 0) return "invalid record length " + len;
@@ -271,12 +272,8 @@ public final class WalScanner {
 
     /** Where the first valid frame after {@code offset} is, as "file offset N", or null if there is none. */
     private String validDataAfter(List<Path> segs, int i, ByteBuffer b, int offset) throws IOException {
-        for (int q = offset + WalRecordDescriptor.ALIGNMENT; q + WalRecordDescriptor.HEADER_LENGTH <= b.limit();
-             q += WalRecordDescriptor.ALIGNMENT) {
-            if (b.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(b, q) >= 0) {
-                return segs.get(i) + " offset " + q;
-            }
-        }
+        int q = nextValidFrame(b, offset + WalRecordDescriptor.ALIGNMENT);
+        if (q >= 0) return segs.get(i) + " offset " + q;
         String[] why = new String[1];
         for (int j = i + 1; j < segs.size(); j++) {
             ByteBuffer later = readAll(segs.get(j));
@@ -284,11 +281,8 @@ public final class WalScanner {
                 if (SegmentDescriptor.read(later, why) != null) {
                     return segs.get(j) + " offset 0 (a valid segment header)";
                 }
-                for (int q = 0; q + WalRecordDescriptor.HEADER_LENGTH <= later.limit(); q += WalRecordDescriptor.ALIGNMENT) {
-                    if (later.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(later, q) >= 0) {
-                        return segs.get(j) + " offset " + q;
-                    }
-                }
+                int at = nextValidFrame(later, 0);
+                if (at >= 0) return segs.get(j) + " offset " + at;
             } finally {
                 release(later);
             }
@@ -316,11 +310,20 @@ public final class WalScanner {
         if (b instanceof java.nio.MappedByteBuffer m) Unmapper.unmap(m);
     }
 
-    static boolean allZero(ByteBuffer b, int from, int to) {
+    /** The offset of the first valid frame at an aligned offset from {@code from} on, or -1. */
+    public static int nextValidFrame(ByteBuffer b, int from) {
+        for (int q = from; q + WalRecordDescriptor.HEADER_LENGTH <= b.limit(); q += WalRecordDescriptor.ALIGNMENT) {
+            if (b.getInt(q) != 0 && WalRecordDescriptor.validFrameAt(b, q) >= 0) return q;
+        }
+        return -1;
+    }
+
+    public static boolean allZero(ByteBuffer b, int from, int to) {
         return lastNonZero(b, from, to) < from;
     }
 
-    private static int lastNonZero(ByteBuffer b, int from, int to) {
+    /** The offset of the last non-zero byte in {@code b[from, to)}, or {@code from - 1}. */
+    public static int lastNonZero(ByteBuffer b, int from, int to) {
         int i = to;
         while (i - 8 >= from) {
             if (b.getLong(i - 8) != 0) break;
