@@ -273,29 +273,16 @@ public final class HashIndex implements Index {
 
     @Override
     public Iterator<Slot> iterator() {
-        Table t = table;
+        Iterator<byte[]> cells = cells();
         return new Iterator<>() {
-            int i = -1;
-            byte[] next = advance();
-
-            private byte[] advance() {
-                while (++i <= t.mask) {
-                    byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
-                    if (c != null && c != TOMBSTONE) return c;
-                }
-                return null;
-            }
-
             @Override
             public boolean hasNext() {
-                return next != null;
+                return cells.hasNext();
             }
 
             @Override
             public Slot next() {
-                byte[] c = next;
-                if (c == null) throw new NoSuchElementException();
-                next = advance();
+                byte[] c = cells.next();
                 return new Slot(Cells.key(c), c);
             }
         };
