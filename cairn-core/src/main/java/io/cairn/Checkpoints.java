@@ -494,6 +494,7 @@ final class Checkpoints {
             boolean byTime = !o.checkpointInterval().isZero() && changed
                     && now - lastEndMillis >= o.checkpointInterval().toMillis();
             boolean bySize = o.checkpointLogBytes() > 0 && logBytesSinceCheckpoint() >= o.checkpointLogBytes();
+            timerChecks++;
             if (!byTime && !bySize) continue;
             try {
                 take();
@@ -505,6 +506,9 @@ final class Checkpoints {
             }
         }
     }
+
+    /** Times the automatic thread has looked whether a checkpoint is due (tests wait on it, not on the clock). */
+    volatile long timerChecks;
 
     long logBytesSinceCheckpoint() {
         Wal wal = engine.wal;

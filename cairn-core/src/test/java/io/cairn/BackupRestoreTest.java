@@ -7,11 +7,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,35 +26,6 @@ class BackupRestoreTest {
 
     @TempDir
     Path dir;
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        final AtomicLong millis;
-
-        TestClock(long start) {
-            millis = new AtomicLong(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
 
     static CairnOptions.Builder options() {
         return SnapshotTest.small();
@@ -85,10 +53,11 @@ class BackupRestoreTest {
                 }
             });
             writer.start();
-            Thread.sleep(100);
-            before = written.get();
+            ExpiryTest.awaitTrue("the writer under way", () -> written.get() >= 3500);
+            long started = written.get();
+            before = started;
             backupSeq = db.backup(backup);
-            Thread.sleep(100);
+            ExpiryTest.awaitTrue("writes after the backup", () -> written.get() >= started + 500);
             stop.set(true);
             writer.join();
             assertThat(catchThrowableOfType(() -> db.backup(backup), CairnException.class).code())
@@ -117,7 +86,7 @@ class BackupRestoreTest {
     void pointInTimeRestoreToRandomInstantsMatchesTheModelsHistory() {
         Random rnd = new Random(SEED);
         long start = System.currentTimeMillis();
-        TestClock clock = new TestClock(start);
+        ExpiryTest.TestClock clock = new ExpiryTest.TestClock(start);
         Path store = dir.resolve("store");
         List<Long> times = new ArrayList<>();
         List<Map<String, String>> history = new ArrayList<>();
@@ -125,7 +94,7 @@ class BackupRestoreTest {
         try (Cairn db = Cairn.open(store, options().clock(clock).logRetention(Duration.ofDays(1)).build())) {
             Keyspace ks = db.defaultKeyspace();
             for (int op = 0; op < 1500; op++) {
-                clock.millis.addAndGet(1 + rnd.nextInt(5));
+                clock.advance(1 + rnd.nextInt(5));
                 String k = "k" + rnd.nextInt(60);
                 int kind = rnd.nextInt(10);
                 if (kind < 6) {
@@ -182,14 +151,14 @@ class BackupRestoreTest {
     /** A window longer than the store's life keeps the whole log: instants before the first snapshot stay reachable. */
     @Test
     void aRetentionWindowKeepsTheLogFromBeforeTheFirstSnapshot() {
-        TestClock clock = new TestClock(System.currentTimeMillis());
+        ExpiryTest.TestClock clock = new ExpiryTest.TestClock(System.currentTimeMillis());
         Path store = dir.resolve("store");
         long early;
         try (Cairn db = Cairn.open(store, options().clock(clock).logRetention(Duration.ofHours(1)).build())) {
             for (int i = 0; i < 2000; i++) db.put("k" + i, "first".repeat(20)); // several 64 KiB segments
-            clock.millis.addAndGet(10);
+            clock.advance(10);
             early = clock.millis();
-            clock.millis.addAndGet(10);
+            clock.advance(10);
             for (int i = 0; i < 2000; i++) db.put("k" + i, "second".repeat(20));
             db.checkpoint();
             db.put("k0", "third");

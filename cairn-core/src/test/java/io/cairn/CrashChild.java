@@ -91,11 +91,9 @@ public final class CrashChild {
         }
         if (checkpoints) {
             Thread c = new Thread(() -> {
-                Random rnd = new Random(seed);
                 while (true) {
                     try {
                         db.checkpoint();
-                        Thread.sleep(rnd.nextInt(5));
                     } catch (Throwable e) {
                         emit("ERROR c checkpoint failed: " + e);
                         System.exit(3);

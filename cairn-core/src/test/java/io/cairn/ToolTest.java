@@ -405,13 +405,14 @@ class ToolTest {
         long afterFirst;
         java.time.Instant between;
         long snap;
-        try (Cairn db = Cairn.open(store, options().logRetention(Duration.ofDays(1)).build())) {
+        ExpiryTest.TestClock clock = new ExpiryTest.TestClock(System.currentTimeMillis());
+        try (Cairn db = Cairn.open(store, options().clock(clock).logRetention(Duration.ofDays(1)).build())) {
             db.put("a", "1");
             afterFirst = db.stats().lastSequence();
             snap = db.checkpoint().sequence();
-            Thread.sleep(5);
-            between = java.time.Instant.now();
-            Thread.sleep(5);
+            clock.advance(5);
+            between = clock.instant();
+            clock.advance(5);
             db.put("a", "2");
             db.put("b", "3");
         }

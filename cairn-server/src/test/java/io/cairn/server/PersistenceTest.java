@@ -178,8 +178,11 @@ class PersistenceTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            r.write("*1\r\n$4\r\nSAVE\r\n*1\r\n$4\r\nPING\r\n*abc\r\n");
-            Thread.sleep(100); // the bad frame is decoded while SAVE runs
+            String sent = "*1\r\n$4\r\nSAVE\r\n*1\r\n$4\r\nPING\r\n*abc\r\n";
+            long before = s.server.stats().netInputBytes.sum();
+            r.write(sent);
+            // the bad frame reaches the server while SAVE runs
+            RedisAsserts.await(Duration.ofSeconds(30), () -> s.server.stats().netInputBytes.sum() >= before + sent.length());
             release.countDown();
             r.expect("+OK\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n").expectClosed();
         }
