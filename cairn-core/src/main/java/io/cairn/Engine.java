@@ -375,8 +375,9 @@ final class Engine {
     byte[] apply(Mutation m) {
         if (m instanceof Mutation.Put p) {
             KeyspaceState ks = state(p.keyspace());
-            ks.markDirty(io.cairn.index.HashIndex.hashOf(p.key()));
-            byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt());
+            int hash = io.cairn.index.HashIndex.hashOf(p.key());
+            ks.markDirty(hash);
+            byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt(), hash);
             long delta = p.value().length;
             if (prev != null) {
                 delta -= Cells.valueLength(prev);
@@ -391,8 +392,9 @@ final class Engine {
         }
         if (m instanceof Mutation.Delete d) {
             KeyspaceState ks = state(d.keyspace());
-            ks.markDirty(io.cairn.index.HashIndex.hashOf(d.key()));
-            byte[] prev = ks.index().remove(d.key());
+            int hash = io.cairn.index.HashIndex.hashOf(d.key());
+            ks.markDirty(hash);
+            byte[] prev = ks.index().remove(d.key(), hash);
             if (prev != null) forget(ks, d.key(), prev);
             return prev;
         }

@@ -117,8 +117,16 @@ public final class HashIndex implements Index {
     }
 
     @Override
+    public byte[] put(byte[] key, byte[] value, long expireAt, int hash) {
+        return replace(key, Cells.make(key, true, value, expireAt), hash);
+    }
+
+    @Override
     public byte[] replace(byte[] key, byte[] cell) {
-        int h = hash(key);
+        return replace(key, cell, hash(key));
+    }
+
+    private byte[] replace(byte[] key, byte[] cell, int h) {
         Table t = table;
         int i = find(t, key, h);
         if (i >= 0) {
@@ -140,8 +148,13 @@ public final class HashIndex implements Index {
 
     @Override
     public byte[] remove(byte[] key) {
+        return remove(key, hash(key));
+    }
+
+    @Override
+    public byte[] remove(byte[] key, int hash) {
         Table t = table;
-        int i = find(t, key, hash(key));
+        int i = find(t, key, hash);
         if (i < 0) return null;
         byte[] old = t.cells[i];
         SLOTS.setRelease(t.cells, i, TOMBSTONE);

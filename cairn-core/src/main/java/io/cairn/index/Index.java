@@ -25,6 +25,19 @@ public interface Index {
     /** Removes {@code key}; returns the previous cell or {@code null}. */
     byte[] remove(byte[] key);
 
+    /**
+     * {@link #put} for a caller that has the key's {@link HashIndex#hashOf hash} already (the store computes it for
+     * every write, to mark what a snapshot must rewrite), so a hash index need not compute it again.
+     */
+    default byte[] put(byte[] key, byte[] value, long expireAt, int hash) {
+        return put(key, value, expireAt);
+    }
+
+    /** {@link #remove} with the key's hash worked out already; see {@link #put(byte[], byte[], long, int)}. */
+    default byte[] remove(byte[] key, int hash) {
+        return remove(key);
+    }
+
     /** Entries held, expired ones included. */
     int size();
 
