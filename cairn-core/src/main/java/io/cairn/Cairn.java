@@ -246,7 +246,7 @@ public final class Cairn implements AutoCloseable {
      */
     public static Cairn openSnapshot(Path dir, long sequence) {
         Objects.requireNonNull(dir, "dir");
-        return new Cairn(Engine.openSnapshot(dir, sequence, CairnOptions.defaults()));
+        return new Cairn(Engine.openSnapshot(dir, sequence));
     }
 
     /**

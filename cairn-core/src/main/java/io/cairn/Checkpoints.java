@@ -189,7 +189,7 @@ final class Checkpoints {
      * worked out already by the reading one (each cell's hash, the key and value bytes, the expiries), so that the
      * inserting thread does not touch the cells' memory at all: the cells were just written by the other core.
      */
-    private record Cells_(int ks, byte[][] cells, int[] hashes, int count, long bytes, List<KeyspaceState.Expiry> expiries) {
+    private record DecodedCells(int ks, byte[][] cells, int[] hashes, int count, long bytes, List<KeyspaceState.Expiry> expiries) {
     }
 
     private static final Object END = new Object();
@@ -218,7 +218,7 @@ final class Checkpoints {
         long[] bytes = new long[out.size()];
         long now = System.currentTimeMillis();
         SlotOrder[] slotOrder = new SlotOrder[out.size()];
-        java.util.function.Consumer<Cells_> insert = batch -> {
+        java.util.function.Consumer<DecodedCells> insert = batch -> {
             KeyspaceState st = out.get(batch.ks());
             Index index = st.index();
             byte[][] cells = batch.cells();
@@ -272,7 +272,7 @@ final class Checkpoints {
                         ended++;
                         continue;
                     }
-                    if (o instanceof Cells_ batch) {
+                    if (o instanceof DecodedCells batch) {
                         insert.accept(batch);
                         continue;
                     }
@@ -371,7 +371,7 @@ final class Checkpoints {
 
     /** Reads the parts of {@code m} in order, handing out batches of checked, unexpired cells. */
     private static void decode(Manifest m, Path dir, long now, int stride, int offset,
-                               java.util.function.Consumer<Cells_> sink) throws IOException {
+                               java.util.function.Consumer<DecodedCells> sink) throws IOException {
         int part = -1;
         for (int ks = 0; ks < m.keyspaces().size(); ks++) {
             Manifest.KeyspaceEntry k = m.keyspaces().get(ks);
@@ -404,7 +404,7 @@ final class Checkpoints {
                         expiries[0].add(new KeyspaceState.Expiry(at, Cells.key(cell)));
                     }
                     if (n[0] == LOAD_BATCH) {
-                        sink.accept(new Cells_(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
+                        sink.accept(new DecodedCells(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
                         batch[0] = new byte[LOAD_BATCH][];
                         hashes[0] = new int[LOAD_BATCH];
                         expiries[0] = null;
@@ -416,7 +416,7 @@ final class Checkpoints {
                     throw new SnapshotException(file, info.length(), "part holds " + info.entries()
                             + " entries, the manifest says " + ref.entries());
                 }
-                if (n[0] > 0) sink.accept(new Cells_(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
+                if (n[0] > 0) sink.accept(new DecodedCells(ksIndex, batch[0], hashes[0], n[0], bytes[0], expiries[0]));
             }
         }
     }

@@ -170,12 +170,9 @@ final class Engine {
      * Opens the snapshot at {@code sequence} (or the newest valid one for -1) of the store in {@code dir}, read-only:
      * no lock (the store may be open elsewhere), no log, every write refused with READ_ONLY.
      */
-    static Engine openSnapshot(Path dir, long sequence, CairnOptions options) {
-        Engine e = new Engine(dir.toAbsolutePath(), options);
-        e.readOnly = true;
-        e.files = FileLayer.DEFAULT;
+    static Engine openSnapshot(Path dir, long sequence) {
+        Engine e = detached(dir);
         long t0 = System.nanoTime();
-        e.checkpoints = new Checkpoints(e, FileLayer.DEFAULT);
         Checkpoints.Loaded snap = e.checkpoints.loadForReading(sequence);
         e.recovery = new RecoveryInfo(0, 0, 0, !snap.skipped().isEmpty(), null, -1, null, snap.sequence(),
                 Duration.ofNanos(System.nanoTime() - t0), snap.sequence(), snap.entries(), snap.took(), snap.skipped());
