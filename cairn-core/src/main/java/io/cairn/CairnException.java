@@ -37,6 +37,8 @@ public class CairnException extends RuntimeException {
         WRONG_INDEX_KIND,
         /** A value read as a number is not one, or an increment would overflow. */
         NOT_A_NUMBER,
+        /** The key holds a value of another type (a hash where a string was expected, say): Redis's WRONGTYPE. */
+        WRONG_TYPE,
         /** An argument is out of its allowed range. */
         INVALID_ARGUMENT,
         /** Work of the same kind is in progress already (a background checkpoint); try again when it ends. */

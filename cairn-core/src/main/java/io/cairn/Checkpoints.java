@@ -222,6 +222,15 @@ final class Checkpoints {
             KeyspaceState st = out.get(batch.ks());
             Index index = st.index();
             byte[][] cells = batch.cells();
+            for (int i = 0; i < batch.count(); i++) {
+                // a collection whose encoding may be past the compact limits: the engine moves it into a large
+                // structure when the states are installed (it owns the handles)
+                byte[] c = cells[i];
+                if ((c[0] & 0x1C) != 0 && c.length > 1024) {
+                    if (st.oversized == null) st.oversized = new ArrayList<>();
+                    st.oversized.add(c);
+                }
+            }
             if (index instanceof HashIndex h) {
                 SlotOrder so = slotOrder[batch.ks()];
                 if (so == null) so = slotOrder[batch.ks()] = new SlotOrder(h);
@@ -560,7 +569,7 @@ final class Checkpoints {
                 if (cap == null) return last != null ? last : info(base, dir);
                 Runnable hook = afterCapture;
                 if (hook != null) hook.run();
-                m = write(cap, base, dir, files, written, () -> stopping, () -> engine.wal.lastSequence(),
+                m = write(engine, cap, base, dir, files, written, () -> stopping, () -> engine.wal.lastSequence(),
                         () -> Math.max(engine.lastTick, engine.clock().millis()));
             } finally {
                 engine.scanGate.readLock().unlock();
@@ -653,7 +662,7 @@ final class Checkpoints {
      * Writes the parts of {@code cap} that differ from {@code prev} into {@code into}; returns the manifest (not yet
      * written). Files it creates are added to {@code written}.
      */
-    private static Manifest write(Capture cap, Manifest prev, Path into, FileLayer files, List<Path> written,
+    private static Manifest write(Engine engine, Capture cap, Manifest prev, Path into, FileLayer files, List<Path> written,
                                   java.util.function.BooleanSupplier stop, java.util.function.LongSupplier end,
                                   java.util.function.LongSupplier endTime) throws IOException {
         long now = System.currentTimeMillis();
@@ -694,6 +703,10 @@ final class Checkpoints {
                         if (w == null) {
                             w = writers[p] = PartWriter.forSnapshot(into, files, cap.sequence(), k.id(), p, parts, compress);
                             written.add(w.file());
+                        }
+                        if (Cells.large(c)) {
+                            c = engine.compactCellLocked(c);
+                            if (c == null) continue; // removed since: the log after S says what happened
                         }
                         w.add(c);
                     }
@@ -1036,7 +1049,7 @@ final class Checkpoints {
                             if (t.millis() > timeLimit) throw Stop.INSTANCE;
                             time[0] = t.millis();
                         }
-                        e.apply(mu);
+                        e.replayMutation(seq, mu);
                         reached[0] = seq;
                     });
                 } catch (Stop done) {
@@ -1062,7 +1075,7 @@ final class Checkpoints {
             Path snapTo = target.resolve(SnapshotDescriptor.DIRECTORY);
             Files.createDirectories(snapTo);
             long endTime = cap.created();
-            Manifest m = write(cap, null, snapTo, FileLayer.DEFAULT, new ArrayList<>(), () -> false, cap::sequence,
+            Manifest m = write(e, cap, null, snapTo, FileLayer.DEFAULT, new ArrayList<>(), () -> false, cap::sequence,
                     () -> endTime);
             m.write(snapTo, FileLayer.DEFAULT);
             FileLayer.DEFAULT.syncDirectory(target);

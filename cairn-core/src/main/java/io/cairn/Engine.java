@@ -60,6 +60,19 @@ final class Engine {
     private final Clock clock;
     final ReentrantLock writeLock = new ReentrantLock();
     /**
+     * Large collections (past the compact encoding's limits) by the handle their cells hold. Changed and read under the
+     * write lock only.
+     */
+    private final Map<Long, io.cairn.collection.CollectionValue> large = new HashMap<>();
+    private long nextHandle = 1;
+    /** The sequence of the record being applied: a collection remembers the last one that changed it. */
+    long applySeq;
+    /**
+     * Whether records are being replayed after a snapshot: a record a collection already holds (its sequence is at or
+     * below the collection's) is skipped, so a snapshot that saw a collection after later changes stays exact.
+     */
+    boolean replaying;
+    /**
      * Held shared by a snapshot while it walks the indexes, exclusively by {@code copyKeyspace}: the one mutation
      * whose replay reads other keys' state (the source keyspace), which a snapshot taken during it could not reproduce.
      */
@@ -193,7 +206,17 @@ final class Engine {
         byId = new KeyspaceState[16];
         byName = Map.of();
         nextKeyspaceId = 0;
-        for (KeyspaceState ks : states) addKeyspace(ks);
+        large.clear();
+        for (KeyspaceState ks : states) {
+            addKeyspace(ks);
+            if (ks.oversized != null) {
+                for (byte[] c : ks.oversized) {
+                    byte[] n = loadedCell(c);
+                    if (n != c) ks.index().replace(Cells.key(c), n);
+                }
+                ks.oversized = null;
+            }
+        }
         nextKeyspaceId = Math.max(nextKeyspaceId, nextId);
     }
 
@@ -222,7 +245,18 @@ final class Engine {
     }
 
     private void replay(long seq, ByteBuffer payload) {
-        apply(decode(seq, payload));
+        replayMutation(seq, decode(seq, payload));
+    }
+
+    /** Applies a record read back from the log: see {@link #replaying}. */
+    void replayMutation(long seq, Mutation m) {
+        applySeq = seq;
+        replaying = true;
+        try {
+            apply(m);
+        } finally {
+            replaying = false;
+        }
     }
 
     Mutation decode(long seq, ByteBuffer payload) {
@@ -340,6 +374,7 @@ final class Engine {
             }
         }
         opSeq = append(m);
+        applySeq = opSeq;
         return apply(m);
     }
 
@@ -373,11 +408,13 @@ final class Engine {
         if (m instanceof Mutation.Put p) {
             KeyspaceState ks = state(p.keyspace());
             int hash = io.cairn.index.HashIndex.hashOf(p.key());
+            if (replaying && held(ks, p.key())) return null;
             ks.markDirty(hash);
             byte[] prev = ks.index().put(p.key(), p.value(), p.expireAt(), hash);
             long delta = p.value().length;
             if (prev != null) {
-                delta -= Cells.valueLength(prev);
+                delta -= valueBytes(prev);
+                release(prev);
                 long was = Cells.expireAt(prev);
                 if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, p.key()));
             } else {
@@ -390,6 +427,7 @@ final class Engine {
         if (m instanceof Mutation.Delete d) {
             KeyspaceState ks = state(d.keyspace());
             int hash = io.cairn.index.HashIndex.hashOf(d.key());
+            if (replaying && held(ks, d.key())) return null;
             ks.markDirty(hash);
             byte[] prev = ks.index().remove(d.key(), hash);
             if (prev != null) forget(ks, d.key(), prev);
@@ -397,6 +435,7 @@ final class Engine {
         }
         if (m instanceof Mutation.Expire e) {
             KeyspaceState ks = state(e.keyspace());
+            if (replaying && held(ks, e.key())) return null;
             ks.markDirty(io.cairn.index.HashIndex.hashOf(e.key()));
             Index index = ks.index();
             byte[] prev = index.get(e.key());
@@ -406,6 +445,14 @@ final class Engine {
             index.replace(e.key(), Cells.withExpiry(prev, e.expireAt()));
             if (e.expireAt() != 0) ks.expiries.add(new KeyspaceState.Expiry(e.expireAt(), e.key().clone()));
             return prev;
+        }
+        if (m instanceof Mutation.Collection c) {
+            applyCollection(c);
+            return null;
+        }
+        if (m instanceof Mutation.Value v) {
+            applyValue(v);
+            return null;
         }
         if (m instanceof Mutation.Batch b) {
             long stamp = batchLock.writeLock();
@@ -441,6 +488,7 @@ final class Engine {
         }
         if (m instanceof Mutation.Clear c) {
             KeyspaceState ks = state(c.keyspace());
+            releaseAll(ks.index());
             ks.dirty = KeyspaceState.allDirty();
             ks.index().clear();
             ks.expiries.clear();
@@ -457,6 +505,7 @@ final class Engine {
         }
         if (m instanceof Mutation.DropKeyspace d) {
             KeyspaceState ks = state(d.id());
+            releaseAll(ks.index());
             ks.dropped = true;
             byId[ks.id] = null;
             Map<String, KeyspaceState> names = new HashMap<>(byName);
@@ -475,7 +524,7 @@ final class Engine {
         }
         if (m instanceof Mutation.CopyKeyspace c) {
             KeyspaceState src = state(c.source());
-            KeyspaceState copy = new KeyspaceState(c.id(), c.name(), rebuild(src.index(), c.kind()));
+            KeyspaceState copy = new KeyspaceState(c.id(), c.name(), rebuild(src.index(), c.kind(), true));
             copy.expiries.addAll(src.expiries);
             copy.bytes(src.bytes());
             addKeyspace(copy);
@@ -484,17 +533,23 @@ final class Engine {
         if (m instanceof Mutation.ConvertKeyspace c) {
             KeyspaceState ks = state(c.id());
             ks.dirty = KeyspaceState.allDirty();
-            if (ks.index().kind() != c.kind()) ks.index(rebuild(ks.index(), c.kind()));
+            if (ks.index().kind() != c.kind()) ks.index(rebuild(ks.index(), c.kind(), false));
             return null;
         }
         throw new IllegalArgumentException("unknown mutation " + m);
     }
 
-    private static Index rebuild(Index from, IndexKind kind) {
+    /** The same cells in an index of {@code kind}; with {@code copy}, large collections are copied, not shared. */
+    private Index rebuild(Index from, IndexKind kind, boolean copy) {
         Index to = Index.create(kind);
         for (Iterator<Index.Slot> it = from.iterator(); it.hasNext(); ) {
             Index.Slot s = it.next();
-            to.put(s.key(), Cells.value(s.cell()), Cells.expireAt(s.cell()));
+            byte[] c = s.cell();
+            if (copy && Cells.large(c)) {
+                io.cairn.collection.CollectionValue v = large.get(Cells.handle(c)).copy();
+                c = largeCell(s.key(), v, Cells.expireAt(c));
+            }
+            to.replace(s.key(), c); // cells are immutable: shared
         }
         return to;
     }
@@ -502,7 +557,192 @@ final class Engine {
     private void forget(KeyspaceState ks, byte[] key, byte[] cell) {
         long was = Cells.expireAt(cell);
         if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, key));
-        ks.addBytes(-(key.length + Cells.valueLength(cell)));
+        ks.addBytes(-(key.length + valueBytes(cell)));
+        release(cell);
+    }
+
+    // ---------------------------------------------------------------- collections
+
+    /** The bytes a cell's value accounts for: a large collection's elements, else the value in the cell. */
+    private long valueBytes(byte[] cell) {
+        if (Cells.large(cell)) {
+            io.cairn.collection.CollectionValue v = large.get(Cells.handle(cell));
+            return v == null ? 0 : v.bytes();
+        }
+        return Cells.valueLength(cell);
+    }
+
+    /** Drops the large collection a cell refers to, if any (the cell is leaving the index). */
+    private void release(byte[] cell) {
+        if (Cells.large(cell)) large.remove(Cells.handle(cell));
+    }
+
+    private void releaseAll(Index index) {
+        if (large.isEmpty()) return;
+        for (Iterator<byte[]> it = index.cells(); it.hasNext(); ) release(it.next());
+    }
+
+    /** The large collection a cell refers to. Under the write lock. */
+    io.cairn.collection.CollectionValue largeValue(byte[] cell) {
+        return large.get(Cells.handle(cell));
+    }
+
+    /** A cell referring to {@code v}, registered under a new handle. */
+    private byte[] largeCell(byte[] key, io.cairn.collection.CollectionValue v, long expireAt) {
+        long h = nextHandle++;
+        large.put(h, v);
+        byte[] handle = new byte[8];
+        for (int i = 0; i < 8; i++) handle[i] = (byte) (h >>> (56 - 8 * i));
+        return Cells.makeTyped(key, v.type(), true, 0, handle, 8, expireAt);
+    }
+
+    /** The sequence of the last record that changed a collection cell's value. */
+    private long seqOf(byte[] cell) {
+        if (!Cells.large(cell)) return Cells.seq(cell);
+        io.cairn.collection.CollectionValue v = large.get(Cells.handle(cell));
+        return v == null ? 0 : v.seq;
+    }
+
+    /**
+     * During replay: whether the key holds a collection that already reflects the record being applied (a snapshot
+     * saw it after that record), so the record must be skipped.
+     */
+    private boolean held(KeyspaceState ks, byte[] key) {
+        byte[] c = ks.index().get(key);
+        return c != null && Cells.type(c) != Cells.STRING && seqOf(c) >= applySeq;
+    }
+
+    /**
+     * A compact cell of a collection value's snapshot form: a large collection's cell becomes the compact encoding of
+     * its elements (checkpoints and keyspace files hold no handles). Under the write lock for a large one.
+     */
+    byte[] compactCell(byte[] cell) {
+        if (!Cells.large(cell)) return cell;
+        io.cairn.collection.CollectionValue v = large.get(Cells.handle(cell));
+        if (v == null) return null; // removed meanwhile
+        byte[] enc = v.encode();
+        return Cells.makeTyped(Cells.key(cell), v.type(), false, v.seq, enc, enc.length, Cells.expireAt(cell));
+    }
+
+    /** {@link #compactCell} under the write lock: for a snapshot's walk, which runs beside writers. */
+    byte[] compactCellLocked(byte[] cell) {
+        writeLock.lock();
+        try {
+            return compactCell(cell);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * A cell as loaded from a snapshot or keyspace file: a collection past the compact limits goes into a large
+     * structure. Under the write lock or while opening.
+     */
+    byte[] loadedCell(byte[] cell) {
+        if (Cells.type(cell) == Cells.STRING) return cell;
+        int off = Cells.payloadOffset(cell);
+        io.cairn.collection.Compact.Reader r = new io.cairn.collection.Compact.Reader(cell, off, cell.length - off);
+        int type = Cells.type(cell);
+        if (type == Cells.LIST ? cell.length - off <= io.cairn.collection.Compact.MAX_LIST_BYTES && r.count() <= 1024
+                : r.count() <= io.cairn.collection.Compact.MAX_ENTRIES && fitsElements(cell, off, type)) {
+            return cell;
+        }
+        io.cairn.collection.CollectionValue v = io.cairn.collection.CollectionValue.decode(cell);
+        return largeCell(Cells.key(cell), v, Cells.expireAt(cell));
+    }
+
+    private static boolean fitsElements(byte[] cell, int off, int type) {
+        io.cairn.collection.Compact.Reader r = new io.cairn.collection.Compact.Reader(cell, off, cell.length - off);
+        while (r.more()) {
+            if (r.next().length() > io.cairn.collection.Compact.MAX_ELEMENT) return false;
+            if (type == Cells.HASH && r.next().length() > io.cairn.collection.Compact.MAX_ELEMENT) return false;
+            if (type == Cells.ZSET) r.score();
+        }
+        return true;
+    }
+
+    /** The collection at {@code cell} as a value to read: large ones are the live structure, small ones decoded. */
+    io.cairn.collection.CollectionValue readValue(byte[] cell) {
+        return Cells.large(cell) ? large.get(Cells.handle(cell)) : io.cairn.collection.CollectionValue.decode(cell);
+    }
+
+    private void applyCollection(Mutation.Collection m) {
+        KeyspaceState ks = state(m.keyspace());
+        byte[] key = m.key();
+        int hash = io.cairn.index.HashIndex.hashOf(key);
+        Index index = ks.index();
+        byte[] cell = index.get(key);
+        int type = CollectionOps.typeOf(m.op());
+        if (replaying && cell != null && Cells.type(cell) != Cells.STRING && seqOf(cell) >= applySeq) return;
+        ks.markDirty(hash);
+        io.cairn.collection.CollectionValue v;
+        long expireAt = 0;
+        boolean fresh = (m.op() & CollectionOps.FRESH) != 0 || cell == null || Cells.type(cell) != type;
+        long before = 0;
+        if (fresh) {
+            if (cell != null) {
+                index.remove(key, hash);
+                forget(ks, key, cell);
+            }
+            v = io.cairn.collection.CollectionValue.empty(type);
+        } else {
+            expireAt = Cells.expireAt(cell);
+            before = valueBytes(cell);
+            v = readValue(cell);
+        }
+        CollectionOps.apply(v, m.op(), m.a(), m.b(), m.items());
+        v.seq = applySeq;
+        store(ks, key, hash, fresh ? null : cell, v, expireAt, before);
+    }
+
+    private void applyValue(Mutation.Value m) {
+        KeyspaceState ks = state(m.keyspace());
+        byte[] key = m.key();
+        int hash = io.cairn.index.HashIndex.hashOf(key);
+        if (replaying && held(ks, key)) return;
+        ks.markDirty(hash);
+        byte[] cell = ks.index().remove(key, hash);
+        if (cell != null) forget(ks, key, cell);
+        io.cairn.collection.CollectionValue v = io.cairn.collection.CollectionValue.decode(m.type(), m.encoding(), 0, m.encoding().length);
+        v.seq = applySeq;
+        store(ks, key, hash, null, v, m.expireAt(), 0);
+        if (m.expireAt() != 0 && ks.index().get(key) != null) ks.expiries.add(new KeyspaceState.Expiry(m.expireAt(), key.clone()));
+    }
+
+    /**
+     * Puts a changed collection back: deleted when empty, kept in its large structure if it has one, else encoded
+     * compactly or moved into a large structure when past the limits. {@code old} is the cell it came from (null if
+     * it starts afresh), whose expiry and accounting it keeps.
+     */
+    private void store(KeyspaceState ks, byte[] key, int hash, byte[] old, io.cairn.collection.CollectionValue v,
+                       long expireAt, long before) {
+        Index index = ks.index();
+        if (v.size() == 0) {
+            if (old != null) {
+                ks.addBytes(valueBytes(old) - before); // forget() takes off what the cell accounted for before
+                index.remove(key, hash);
+                forget(ks, key, old);
+            }
+            return;
+        }
+        if (old != null && Cells.large(old)) {
+            ks.addBytes(v.bytes() - before);
+            return; // changed in place
+        }
+        io.cairn.collection.Compact.Writer w = new io.cairn.collection.Compact.Writer(64);
+        v.encode(w);
+        byte[] cell;
+        long bytes;
+        if (io.cairn.collection.Compact.fits(v.type(), w.entries(), w.largest(), w.bytes())) {
+            byte[] enc = w.toBytes();
+            cell = Cells.makeTyped(key, v.type(), false, v.seq, enc, enc.length, expireAt);
+            bytes = Cells.valueLength(cell);
+        } else {
+            cell = largeCell(key, v, expireAt);
+            bytes = v.bytes();
+        }
+        index.replace(key, cell);
+        ks.addBytes(bytes - (old == null ? -key.length : before));
     }
 
     private void addKeyspace(KeyspaceState ks) {
@@ -632,8 +872,33 @@ final class Engine {
         checkOpen();
         byte[] c = liveCell(ks, key);
         if (ks.dropped) throw dropped(ks);
-        return c == null ? null : Cells.value(c);
+        return c == null ? null : stringValue(c);
     }
+
+    ValueType type(KeyspaceState ks, byte[] key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        byte[] c = liveCell(ks, key);
+        if (ks.dropped) throw dropped(ks);
+        return c == null ? null : ValueType.ofCode(Cells.type(c));
+    }
+
+    /** A string cell's value; a collection's cell is refused with {@link CairnException.Code#WRONG_TYPE}. */
+    static byte[] stringValue(byte[] c) {
+        if (Cells.type(c) != Cells.STRING) throw wrongType();
+        return Cells.value(c);
+    }
+
+    static CairnException wrongType() {
+        return new CairnException(CairnException.Code.WRONG_TYPE, "the key holds a " + "value of another type");
+    }
+
+    /** What a write that replaced or removed {@code c} reports as the previous value: a collection's reads as empty. */
+    private static byte[] previousValue(byte[] c) {
+        return Cells.type(c) == Cells.STRING ? Cells.value(c) : EMPTY;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /**
      * Runs {@code read} so that it sees no batch half applied: optimistically (a read racing a batch is discarded and
@@ -666,7 +931,9 @@ final class Engine {
         if (ks.dropped) throw dropped(ks);
         long now = clock.millis();
         List<byte[]> out = new ArrayList<>(cells.length);
-        for (byte[] c : cells) out.add(c != null && Cells.live(c, now) ? Cells.value(c) : null);
+        for (byte[] c : cells) {
+            out.add(c != null && Cells.live(c, now) && Cells.type(c) == Cells.STRING ? Cells.value(c) : null);
+        }
         return out;
     }
 
@@ -703,7 +970,7 @@ final class Engine {
     }
 
     private byte[] liveValue(byte[] prevCell) {
-        return live(prevCell) ? Cells.value(prevCell) : null;
+        return live(prevCell) ? previousValue(prevCell) : null;
     }
 
     /** Whether a cell is present and not expired; reads the clock only for cells that can expire. */
@@ -730,7 +997,7 @@ final class Engine {
         checkValue(value);
         return run(ks, () -> {
             byte[] c = ks.index().get(key);
-            if (live(c)) return Cells.value(c);
+            if (live(c)) return stringValue(c);
             log(new Mutation.Put(ks.id, key, value, 0));
             return null;
         });
@@ -742,7 +1009,7 @@ final class Engine {
         return () -> {
             byte[] c = ks.index().get(key);
             if (!live(c)) c = null;
-            boolean match = expected == null ? c == null : c != null && Cells.valueEquals(c, expected);
+            boolean match = expected == null ? c == null : c != null && Cells.type(c) == Cells.STRING && Cells.valueEquals(c, expected);
             if (!match) return false;
             if (newValue != null) log(new Mutation.Put(ks.id, key, newValue, 0));
             else if (c != null) log(new Mutation.Delete(ks.id, key));
@@ -763,7 +1030,7 @@ final class Engine {
         return () -> {
             byte[] c = ks.index().get(key);
             if (!live(c)) return null;
-            return Cells.value(log(new Mutation.Delete(ks.id, key)));
+            return previousValue(log(new Mutation.Delete(ks.id, key)));
         };
     }
 
@@ -801,7 +1068,7 @@ final class Engine {
         return () -> {
             byte[] c = ks.index().get(key);
             if (!live(c)) c = null;
-            long current = c == null ? 0 : Values.toLong(Cells.value(c));
+            long current = c == null ? 0 : Values.toLong(stringValue(c));
             long next;
             try {
                 next = Math.addExact(current, delta);
@@ -1202,7 +1469,8 @@ final class Engine {
     }
 
     private static Entry entry(Index.Slot s) {
-        return new Entry(s.key().clone(), Cells.value(s.cell()), Cells.expireAt(s.cell()));
+        byte[] c = s.cell();
+        return new Entry(s.key().clone(), previousValue(c), Cells.expireAt(c), ValueType.ofCode(Cells.type(c)));
     }
 
     /** An ordered scan read a page at a time, each page at one instant (never half a batch). */
@@ -1331,7 +1599,8 @@ final class Engine {
                             byte[] c = index.get(first.key());
                             if (c != null && Cells.expireAt(c) == first.at()) {
                                 index.remove(first.key());
-                                ks.addBytes(-(first.key().length + Cells.valueLength(c)));
+                                ks.addBytes(-(first.key().length + valueBytes(c)));
+                                release(c);
                             }
                             n++;
                         }
@@ -1397,6 +1666,10 @@ final class Engine {
             checkWritable(ks);
             seq = wal == null ? recovery.lastSequence() : wal.lastSequence();
             cells = ks.index() instanceof io.cairn.index.HashIndex h ? h.tableCopy() : collect(ks.index());
+            // large collections change in place: their elements are copied now, at the same instant
+            for (int i = 0; i < cells.length; i++) {
+                if (cells[i] != null && cells[i].length > 0 && Cells.large(cells[i])) cells[i] = compactCell(cells[i]);
+            }
         } finally {
             writeLock.unlock();
         }
@@ -1469,10 +1742,17 @@ final class Engine {
                 long at = Cells.expireAt(cell);
                 if (at != 0 && at <= now) return;
                 byte[] key = Cells.key(cell);
-                byte[] value = Cells.value(cell);
                 checkKey(key);
-                checkValue(value);
-                batch.add(new Mutation.Put(ks.id, key, value, at));
+                byte[] value;
+                if (Cells.type(cell) == Cells.STRING) {
+                    value = Cells.value(cell);
+                    checkValue(value);
+                    batch.add(new Mutation.Put(ks.id, key, value, at));
+                } else {
+                    int off2 = Cells.payloadOffset(cell);
+                    value = java.util.Arrays.copyOfRange(cell, off2, cell.length);
+                    batch.add(new Mutation.Value(ks.id, key, Cells.type(cell), value, at));
+                }
                 bytes[0] += key.length + value.length;
                 if (batch.size() >= 1000 || bytes[0] >= (4 << 20)) {
                     List<Mutation> ms = List.copyOf(batch);

@@ -9,8 +9,15 @@ import java.util.Arrays;
  * @param key the key bytes
  * @param value the value bytes
  * @param expiresAtMillis the absolute expiry in epoch milliseconds, or {@code 0} if the entry does not expire
+ * @param type what the key holds; for a hash, list, set or sorted set {@code value} is empty: read it through
+ *             {@link Cairn#hash}, {@link Cairn#list}, {@link Cairn#set} or {@link Cairn#sortedSet}
  */
-public record Entry(byte[] key, byte[] value, long expiresAtMillis) {
+public record Entry(byte[] key, byte[] value, long expiresAtMillis, ValueType type) {
+
+    /** A string entry. */
+    public Entry(byte[] key, byte[] value, long expiresAtMillis) {
+        this(key, value, expiresAtMillis, ValueType.STRING);
+    }
 
     /** The key decoded as UTF-8. */
     public String keyString() {
@@ -25,7 +32,7 @@ public record Entry(byte[] key, byte[] value, long expiresAtMillis) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Entry e && Arrays.equals(key, e.key) && Arrays.equals(value, e.value)
-                && expiresAtMillis == e.expiresAtMillis;
+                && expiresAtMillis == e.expiresAtMillis && type == e.type;
     }
 
     @Override

@@ -83,6 +83,11 @@ public final class Keyspace {
     }
 
     /** Whether {@code key} is present and not expired. */
+    /** What {@code key} holds, or null if it is absent. */
+    public ValueType type(byte[] key) {
+        return engine.type(state, key);
+    }
+
     public boolean contains(byte[] key) {
         return engine.get(state, key) != null;
     }

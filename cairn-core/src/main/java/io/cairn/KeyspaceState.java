@@ -1,5 +1,7 @@
 package io.cairn;
 
+import java.util.List;
+
 import io.cairn.index.Index;
 
 import java.util.Arrays;
@@ -10,6 +12,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * volatile reads.
  */
 final class KeyspaceState {
+    /** While loading a snapshot: collection cells that may be past the compact limits (see Engine.install). */
+    List<byte[]> oversized;
+
     /** One key with an expiry, ordered by expiry time then key, so the expirer takes the earliest first. */
     record Expiry(long at, byte[] key) implements Comparable<Expiry> {
         @Override

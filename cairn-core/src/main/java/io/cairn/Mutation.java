@@ -48,6 +48,22 @@ sealed interface Mutation {
     record Tick(long millis) implements Mutation {
     }
 
+    /**
+     * One change to a collection (hash, list, set, sorted set) at {@code key}: {@code op} is one of
+     * {@link CollectionOps}'s codes (with {@link CollectionOps#FRESH} when the key was absent at decision time, so the
+     * change starts from an empty value whatever is there), {@code a} and {@code b} its numeric arguments, {@code items}
+     * its byte strings. A collection left empty is deleted.
+     */
+    record Collection(int keyspace, byte[] key, int op, long a, long b, byte[][] items) implements Mutation {
+    }
+
+    /**
+     * Sets {@code key} to a whole collection value of {@code type} (a {@link io.cairn.index.Cells} type code) in its
+     * compact encoding: RENAME, COPY, MOVE, the STORE forms, restores.
+     */
+    record Value(int keyspace, byte[] key, int type, byte[] encoding, long expireAt) implements Mutation {
+    }
+
     /** Several mutations applied as one: all or none, never seen half applied. */
     record Batch(List<Mutation> mutations) implements Mutation {
     }

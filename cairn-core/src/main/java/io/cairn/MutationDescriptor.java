@@ -17,6 +17,10 @@ import java.util.List;
  *     3  EXPIRE            ks, expireAt, key          (expireAt 0 removes the expiry)
  *     4  CLEAR             ks
  *     5  TIME              millis (i64): the records after it happened at or after this instant (point-in-time restore)
+ *     6  COLLECTION        ks, op (u16), a (i64), b (i64), key, count (u32), count byte strings: one change to a
+ *                          hash, list, set or sorted set (op codes and arguments: CollectionOps)
+ *     7  VALUE             ks, type (u8: 1 hash, 2 list, 3 set, 4 sorted set), expireAt, key, compact encoding
+ *                          (a whole collection value: docs/file-formats.md)
  *    10  CREATE_KEYSPACE   ks, kind (u8: 0 HASH, 1 ORDERED), name
  *    11  DROP_KEYSPACE     ks
  *    12  RENAME_KEYSPACE   ks, name
@@ -32,6 +36,8 @@ final class MutationDescriptor {
     static final byte EXPIRE = 3;
     static final byte CLEAR = 4;
     static final byte TIME = 5;
+    static final byte COLLECTION = 6;
+    static final byte VALUE = 7;
     static final byte CREATE_KEYSPACE = 10;
     static final byte DROP_KEYSPACE = 11;
     static final byte RENAME_KEYSPACE = 12;
@@ -48,6 +54,12 @@ final class MutationDescriptor {
         if (m instanceof Mutation.Put p) return 1 + 4 + 8 + 4 + (long) p.key().length + 4 + p.value().length;
         if (m instanceof Mutation.Delete d) return 1 + 4 + 4 + (long) d.key().length;
         if (m instanceof Mutation.Expire e) return 1 + 4 + 8 + 4 + (long) e.key().length;
+        if (m instanceof Mutation.Collection c) {
+            long n = 1 + 4 + 2 + 8 + 8 + 4 + (long) c.key().length + 4;
+            for (byte[] x : c.items()) n += 4 + x.length;
+            return n;
+        }
+        if (m instanceof Mutation.Value v) return 1 + 4 + 1 + 8 + 4 + (long) v.key().length + 4 + v.encoding().length;
         if (m instanceof Mutation.Clear) return 1 + 4;
         if (m instanceof Mutation.Tick) return 1 + 8;
         if (m instanceof Mutation.CreateKeyspace c) return 1 + 4 + 1 + 2 + utf8(c.name()).length;
@@ -75,6 +87,15 @@ final class MutationDescriptor {
         } else if (m instanceof Mutation.Expire e) {
             b.put(EXPIRE).putInt(e.keyspace()).putLong(e.expireAt());
             bytes(b, e.key());
+        } else if (m instanceof Mutation.Collection c) {
+            b.put(COLLECTION).putInt(c.keyspace()).putShort((short) c.op()).putLong(c.a()).putLong(c.b());
+            bytes(b, c.key());
+            b.putInt(c.items().length);
+            for (byte[] x : c.items()) bytes(b, x);
+        } else if (m instanceof Mutation.Value v) {
+            b.put(VALUE).putInt(v.keyspace()).put((byte) v.type()).putLong(v.expireAt());
+            bytes(b, v.key());
+            bytes(b, v.encoding());
         } else if (m instanceof Mutation.Clear c) {
             b.put(CLEAR).putInt(c.keyspace());
         } else if (m instanceof Mutation.Tick t) {
@@ -129,6 +150,28 @@ final class MutationDescriptor {
             }
             case CLEAR:
                 return new Mutation.Clear(b.getInt());
+            case COLLECTION: {
+                int ks = b.getInt();
+                int op = Short.toUnsignedInt(b.getShort());
+                long x = b.getLong();
+                long y = b.getLong();
+                byte[] key = bytes(b);
+                int n = b.getInt();
+                if (n < 0 || n > b.remaining() / 4) throw new IllegalArgumentException("collection change of " + n + " items");
+                byte[][] items = new byte[n][];
+                for (int i = 0; i < n; i++) items[i] = bytes(b);
+                return new Mutation.Collection(ks, key, op, x, y, items);
+            }
+            case VALUE: {
+                int ks = b.getInt();
+                int t = b.get();
+                if (t < 1 || t > 4) throw new IllegalArgumentException("unknown value type " + t);
+                long at = b.getLong();
+                byte[] key = bytes(b);
+                byte[] enc = bytes(b);
+                if (!io.cairn.collection.Compact.valid(t, enc, 0, enc.length)) throw new IllegalArgumentException("malformed value encoding");
+                return new Mutation.Value(ks, key, t, enc, at);
+            }
             case TIME:
                 if (!batchAllowed) throw new IllegalArgumentException("TIME inside a batch");
                 return new Mutation.Tick(b.getLong());

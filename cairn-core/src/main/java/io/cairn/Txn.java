@@ -25,12 +25,14 @@ public final class Txn {
 
     private static final byte[] DELETED = new byte[0];
 
-    private final Engine engine;
+    final Engine engine;
     private final long now;
     final List<Mutation> mutations = new ArrayList<>(2);
     /** This block's writes by keyspace and key: the cell they leave, or {@link #DELETED}. */
     private Map<KeyspaceState, Map<ByteBuffer, byte[]>> written;
     private Set<KeyspaceState> cleared;
+    /** The collections this block has looked at, by keyspace and key. */
+    private Map<KeyspaceState, Map<ByteBuffer, TxnCollection>> views;
     boolean done;
 
     Txn(Engine engine, long now) {
@@ -43,8 +45,12 @@ public final class Txn {
         return now;
     }
 
-    private KeyspaceState state(Keyspace ks) {
+    void check() {
         if (done) throw new IllegalStateException("a Txn is only valid inside its Atomic block");
+    }
+
+    private KeyspaceState state(Keyspace ks) {
+        check();
         KeyspaceState s = engine.stateOf(ks);
         if (s.dropped) {
             throw new CairnException(CairnException.Code.NO_SUCH_KEYSPACE, "keyspace '" + s.name + "' was dropped");
@@ -55,6 +61,17 @@ public final class Txn {
     /** The live cell of {@code key} as this block sees it, or null. */
     private byte[] cell(KeyspaceState ks, byte[] key) {
         Objects.requireNonNull(key, "key");
+        TxnCollection v = view(ks, key);
+        if (v != null) {
+            if (!v.exists()) return null;
+            byte[] c = storedCell(ks, key);
+            return c != null && Cells.type(c) == v.type() ? c : Cells.makeTyped(key, v.type(), false, 0, new byte[0], 0, 0);
+        }
+        return storedCell(ks, key);
+    }
+
+    /** {@link #cell} without the block's collection views: its string writes and deletes over the store. */
+    private byte[] storedCell(KeyspaceState ks, byte[] key) {
         if (written != null) {
             Map<ByteBuffer, byte[]> m = written.get(ks);
             byte[] c = m == null ? null : m.get(ByteBuffer.wrap(key));
@@ -70,10 +87,130 @@ public final class Txn {
         written.computeIfAbsent(ks, x -> new HashMap<>()).put(ByteBuffer.wrap(key), cell);
     }
 
-    /** The value of {@code key}, or null if absent. */
+    /**
+     * The value of {@code key}, or null if absent. A key holding a collection is refused with
+     * {@link CairnException.Code#WRONG_TYPE}.
+     */
     public byte[] get(Keyspace ks, byte[] key) {
         byte[] c = cell(state(ks), key);
-        return c == null ? null : Cells.value(c);
+        return c == null ? null : Engine.stringValue(c);
+    }
+
+    /** What {@code key} holds, or null if it is absent. */
+    public ValueType type(Keyspace ks, byte[] key) {
+        byte[] c = cell(state(ks), key);
+        return c == null ? null : ValueType.ofCode(Cells.type(c));
+    }
+
+    /** The hash at {@code key} (perhaps absent: its changes create it); WRONG_TYPE if the key holds another type. */
+    public TxnHash hash(Keyspace ks, byte[] key) {
+        return (TxnHash) collection(state(ks), key, Cells.HASH);
+    }
+
+    /** The list at {@code key}; see {@link #hash}. */
+    public TxnList list(Keyspace ks, byte[] key) {
+        return (TxnList) collection(state(ks), key, Cells.LIST);
+    }
+
+    /** The set at {@code key}; see {@link #hash}. */
+    public TxnSet set(Keyspace ks, byte[] key) {
+        return (TxnSet) collection(state(ks), key, Cells.SET);
+    }
+
+    /** The sorted set at {@code key}; see {@link #hash}. */
+    public TxnSortedSet sortedSet(Keyspace ks, byte[] key) {
+        return (TxnSortedSet) collection(state(ks), key, Cells.ZSET);
+    }
+
+    private TxnCollection view(KeyspaceState ks, byte[] key) {
+        if (views == null) return null;
+        Map<ByteBuffer, TxnCollection> m = views.get(ks);
+        return m == null ? null : m.get(ByteBuffer.wrap(key));
+    }
+
+    private TxnCollection collection(KeyspaceState ks, byte[] key, int type) {
+        Objects.requireNonNull(key, "key");
+        TxnCollection v = view(ks, key);
+        if (v != null) {
+            if (v.type() == type) return v;
+            if (v.exists()) throw Engine.wrongType();
+        }
+        byte[] c = v != null ? null : storedCell(ks, key);
+        io.cairn.collection.CollectionValue value = null;
+        boolean shared = false;
+        if (c != null) {
+            if (Cells.type(c) != type) throw Engine.wrongType();
+            shared = Cells.large(c);
+            value = engine.readValue(c);
+        }
+        TxnCollection n = switch (type) {
+            case Cells.HASH -> new TxnHash(this, ks, key, value, shared);
+            case Cells.LIST -> new TxnList(this, ks, key, value, shared);
+            case Cells.SET -> new TxnSet(this, ks, key, value, shared);
+            default -> new TxnSortedSet(this, ks, key, value, shared);
+        };
+        if (views == null) views = new HashMap<>();
+        views.computeIfAbsent(ks, x -> new HashMap<>()).put(ByteBuffer.wrap(key), n);
+        return n;
+    }
+
+    /** A collection view's change: logged with the block's other writes. */
+    void record(KeyspaceState ks, byte[] key, Mutation m) {
+        mutations.add(m);
+    }
+
+    long expiryOf(KeyspaceState ks, byte[] key) {
+        byte[] c = cell(ks, key);
+        return c == null ? ABSENT : Cells.expireAt(c);
+    }
+
+    private void dropView(KeyspaceState ks, byte[] key) {
+        TxnCollection v = view(ks, key);
+        if (v != null) {
+            v.invalidate();
+            views.get(ks).remove(ByteBuffer.wrap(key));
+        }
+    }
+
+    /**
+     * Sets {@code key} to a whole collection {@code value} (built by the caller, which must not change it afterwards),
+     * replacing whatever it holds; an empty value deletes the key. The STORE commands' write.
+     */
+    public void putValue(Keyspace ks, byte[] key, io.cairn.collection.CollectionValue value, long expireAt) {
+        KeyspaceState s = state(ks);
+        engine.checkKey(key);
+        if (value.size() == 0) {
+            delete(ks, key);
+            return;
+        }
+        if (expireAt != 0 && expireAt <= now) {
+            delete(ks, key);
+            return;
+        }
+        byte[] enc = value.encode();
+        dropView(s, key);
+        mutations.add(new Mutation.Value(s.id, key, value.type(), enc, expireAt));
+        remember(s, key, Cells.makeTyped(key, value.type(), false, 0, enc, enc.length, expireAt));
+        TxnCollection v = collection(s, key, value.type());
+        v.invalidate();
+        v.reset(value.copy());
+    }
+
+    /**
+     * Copies whatever {@code from} holds (string or collection) to {@code to}, replacing it, expiring at
+     * {@code expireAt}; returns false (and changes nothing) if {@code from} is absent. RENAME, COPY and MOVE.
+     */
+    public boolean copyValue(Keyspace fromKs, byte[] from, Keyspace toKs, byte[] to, long expireAt) {
+        KeyspaceState fs = state(fromKs);
+        byte[] c = cell(fs, from);
+        if (c == null) return false;
+        if (Cells.type(c) == Cells.STRING) {
+            put(toKs, to, Cells.value(c), expireAt);
+            return true;
+        }
+        TxnCollection v = collection(fs, from, Cells.type(c));
+        putValue(toKs, to, v.current().copy(), expireAt);
+        return true;
     }
 
     public boolean contains(Keyspace ks, byte[] key) {
@@ -97,6 +234,7 @@ public final class Txn {
             return;
         }
         // no copies: the block's mutations are logged and applied before atomically() returns
+        dropView(s, key);
         mutations.add(new Mutation.Put(s.id, key, value, expireAt));
         remember(s, key, Cells.make(key, false, value, expireAt));
     }
@@ -105,6 +243,7 @@ public final class Txn {
     public boolean delete(Keyspace ks, byte[] key) {
         KeyspaceState s = state(ks);
         if (cell(s, key) == null) return false;
+        dropView(s, key);
         mutations.add(new Mutation.Delete(s.id, key));
         remember(s, key, DELETED);
         return true;
@@ -139,6 +278,10 @@ public final class Txn {
         KeyspaceState s = state(ks);
         mutations.add(new Mutation.Clear(s.id));
         if (written != null) written.remove(s);
+        if (views != null) {
+            Map<ByteBuffer, TxnCollection> m = views.remove(s);
+            if (m != null) m.values().forEach(TxnCollection::invalidate);
+        }
         if (cleared == null) cleared = new HashSet<>();
         cleared.add(s);
     }

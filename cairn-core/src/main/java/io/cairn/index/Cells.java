@@ -7,11 +7,17 @@ import java.util.Arrays;
  * to trace).
  *
  * <pre>
- *  byte 0        flags: bit 0 = has expiry, bit 1 = holds its key
+ *  byte 0        flags: bit 0 = has expiry, bit 1 = holds its key, bits 2-4 = type (0 string, 1 hash, 2 list,
+ *                3 set, 4 sorted set), bit 5 = large (held outside the cell)
  *  [8 bytes]     expiry, epoch milliseconds, big-endian         (if bit 0)
  *  [varint, key] key length (LEB128) and key bytes              (if bit 1)
  *  value bytes   to the end of the array
  * </pre>
+ *
+ * A string's value is its bytes. Any other type's value starts with the 8-byte big-endian log sequence of the last
+ * record that changed it (recovery skips records a snapshot already holds: see {@code Engine.apply}), followed by
+ * either the compact encoding of its elements ({@code io.cairn.collection.Compact}) or, with bit 5, an 8-byte handle
+ * of the large structure that holds them in memory. Snapshots always hold the compact encoding.
  *
  * Both indexes keep the key inside the cell, so an entry's key and value are one array; the flag for a cell without its
  * key remains in the format for a holder that keeps the key elsewhere.
@@ -19,6 +25,12 @@ import java.util.Arrays;
 public final class Cells {
     static final int HAS_EXPIRY = 1;
     static final int HAS_KEY = 2;
+    static final int TYPE_SHIFT = 2;
+    static final int TYPE_MASK = 7 << TYPE_SHIFT;
+    /** A collection held outside the cell: the value is the sequence and an 8-byte handle. */
+    public static final int LARGE = 1 << 5;
+    /** Type codes in bits 2-4. */
+    public static final int STRING = 0, HASH = 1, LIST = 2, SET = 3, ZSET = 4;
 
     private Cells() {
     }
@@ -45,6 +57,63 @@ public final class Cells {
         }
         System.arraycopy(value, 0, c, p, value.length);
         return c;
+    }
+
+    /**
+     * A cell of a collection type: {@code type} (1-4), the last changing record's sequence, then {@code payload}
+     * (the compact encoding, or with {@code large} the 8-byte handle).
+     */
+    public static byte[] makeTyped(byte[] key, int type, boolean large, long seq, byte[] payload, int payloadLength, long expireAt) {
+        int flags = (expireAt != 0 ? HAS_EXPIRY : 0) | HAS_KEY | (type << TYPE_SHIFT) | (large ? LARGE : 0);
+        int size = 1 + (expireAt != 0 ? 8 : 0) + varintSize(key.length) + key.length + 8 + payloadLength;
+        byte[] c = new byte[size];
+        c[0] = (byte) flags;
+        int p = 1;
+        if (expireAt != 0) {
+            for (int i = 7; i >= 0; i--) c[p++] = (byte) (expireAt >>> (i * 8));
+        }
+        int n = key.length;
+        while ((n & ~0x7F) != 0) {
+            c[p++] = (byte) ((n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        c[p++] = (byte) n;
+        System.arraycopy(key, 0, c, p, key.length);
+        p += key.length;
+        for (int i = 7; i >= 0; i--) c[p++] = (byte) (seq >>> (i * 8));
+        System.arraycopy(payload, 0, c, p, payloadLength);
+        return c;
+    }
+
+    /** The type code in bits 2-4: {@link #STRING}, {@link #HASH}, {@link #LIST}, {@link #SET} or {@link #ZSET}. */
+    public static int type(byte[] c) {
+        return (c[0] & TYPE_MASK) >>> TYPE_SHIFT;
+    }
+
+    /** Whether the cell's collection is held outside it (its payload is a handle). */
+    public static boolean large(byte[] c) {
+        return (c[0] & LARGE) != 0;
+    }
+
+    /** The sequence of the last record that changed a collection cell. */
+    public static long seq(byte[] c) {
+        return readLong(c, valueOffset(c));
+    }
+
+    /** Offset of a collection cell's payload (past the sequence). */
+    public static int payloadOffset(byte[] c) {
+        return valueOffset(c) + 8;
+    }
+
+    /** The handle of a large collection cell. */
+    public static long handle(byte[] c) {
+        return readLong(c, payloadOffset(c));
+    }
+
+    static long readLong(byte[] a, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (a[off + i] & 0xFF);
+        return v;
     }
 
     /** The absolute expiry in epoch milliseconds, or 0. */
@@ -167,7 +236,10 @@ public final class Cells {
     public static boolean valid(byte[] a, int off, int len) {
         if (len < 2) return false;
         int flags = a[off];
-        if ((flags & ~(HAS_EXPIRY | HAS_KEY)) != 0 || (flags & HAS_KEY) == 0) return false;
+        // a snapshot never holds a large cell: it holds the compact encoding instead
+        if ((flags & ~(HAS_EXPIRY | HAS_KEY | TYPE_MASK)) != 0 || (flags & HAS_KEY) == 0) return false;
+        int type = (flags & TYPE_MASK) >>> TYPE_SHIFT;
+        if (type > ZSET) return false;
         int p = off + 1 + ((flags & HAS_EXPIRY) != 0 ? 8 : 0);
         int end = off + len;
         long klen = 0;
@@ -179,7 +251,8 @@ public final class Cells {
             if (b >= 0) break;
             shift += 7;
         }
-        return klen <= end - p;
+        if (type == STRING) return klen <= end - p;
+        return klen + 8 <= end - p && io.cairn.collection.Compact.valid(type, a, (int) (p + klen + 8), (int) (end - p - klen - 8));
     }
 
     /** Offset of the key bytes in a cell holding its key. */
