@@ -102,6 +102,35 @@ public final class Txn {
         return c == null ? null : ValueType.ofCode(Cells.type(c));
     }
 
+    /**
+     * The name Redis's OBJECT ENCODING gives what {@code key} holds as this store keeps it, or null if absent: a small
+     * collection is "listpack" ("intset" for a set of integers), a large one "hashtable" (hash, set), "quicklist"
+     * (list) or "skiplist" (sorted set); a string "int", "embstr" (up to 44 bytes) or "raw", as Redis decides.
+     */
+    public String encoding(Keyspace ks, byte[] key) {
+        KeyspaceState s = state(ks);
+        byte[] c = cell(s, key);
+        if (c == null) return null;
+        int type = Cells.type(c);
+        if (type == Cells.STRING) {
+            byte[] v = Cells.value(c);
+            if (v.length <= 20 && Values.isLong(v)) return "int";
+            return v.length <= 44 ? "embstr" : "raw";
+        }
+        TxnCollection view = collection(s, key, type);
+        io.cairn.collection.CollectionValue value = view.current();
+        boolean large = view.isLarge();
+        if (type == Cells.LIST) return large ? "quicklist" : "listpack";
+        if (type == Cells.ZSET) return large ? "skiplist" : "listpack";
+        if (type == Cells.HASH) return large ? "hashtable" : "listpack";
+        if (large) return "hashtable";
+        boolean[] ints = {true};
+        ((io.cairn.collection.SetValue) value).forEach(m -> {
+            if (m.length > 20 || !Values.isLong(m)) ints[0] = false;
+        });
+        return ints[0] ? "intset" : "listpack";
+    }
+
     /** The hash at {@code key} (perhaps absent: its changes create it); WRONG_TYPE if the key holds another type. */
     public TxnHash hash(Keyspace ks, byte[] key) {
         return (TxnHash) collection(state(ks), key, Cells.HASH);

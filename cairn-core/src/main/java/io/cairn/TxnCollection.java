@@ -96,6 +96,16 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
         fresh = true;
     }
 
+    /** Whether the collection is held in a large structure (past the compact encoding's limits). */
+    boolean isLarge() {
+        CollectionValue v = current();
+        if (v == null) return false;
+        if (shared) return true;
+        io.cairn.collection.Compact.Writer w = new io.cairn.collection.Compact.Writer(64);
+        v.encode(w);
+        return !io.cairn.collection.Compact.fits(type, w.entries(), w.largest(), w.bytes());
+    }
+
     /** After a whole-value write: the block now sees {@code v}, which it owns. */
     void reset(CollectionValue v) {
         value = v;

@@ -38,6 +38,21 @@ public final class Values {
     }
 
     /** Parses a long as Redis does; throws {@link CairnException.Code#NOT_A_NUMBER} otherwise. */
+    /** Whether {@code b} is a decimal long as Redis writes one (no sign on zero, no leading zeros, no spaces). */
+    static boolean isLong(byte[] b) {
+        if (b.length == 0 || b.length > 20) return false;
+        int i = b[0] == '-' ? 1 : 0;
+        if (i == b.length) return false;
+        if (b[i] == '0' && (b.length > i + 1 || i == 1)) return false;
+        for (int k = i; k < b.length; k++) if (b[k] < '0' || b[k] > '9') return false;
+        try {
+            Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     public static long toLong(byte[] b) {
         int n = b.length;
         if (n == 0 || n > 20) throw notA("an integer", b);
