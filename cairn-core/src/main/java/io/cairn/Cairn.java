@@ -141,6 +141,26 @@ public final class Cairn implements AutoCloseable {
         engine.swapKeyspaces(a, b);
     }
 
+    /** The hash at {@code key} in the default keyspace (the server's database 0); see {@link Keyspace#hash}. */
+    public HashView hash(String key) {
+        return defaultKeyspace().hash(key);
+    }
+
+    /** The list at {@code key} in the default keyspace; see {@link Keyspace#list}. */
+    public ListView list(String key) {
+        return defaultKeyspace().list(key);
+    }
+
+    /** The set at {@code key} in the default keyspace; see {@link Keyspace#set}. */
+    public SetView set(String key) {
+        return defaultKeyspace().set(key);
+    }
+
+    /** The sorted set at {@code key} in the default keyspace; see {@link Keyspace#sortedSet}. */
+    public SortedSetView sortedSet(String key) {
+        return defaultKeyspace().sortedSet(key);
+    }
+
     /** The {@code default} keyspace. */
     public Keyspace defaultKeyspace() {
         return defaults;

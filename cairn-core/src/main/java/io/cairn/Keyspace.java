@@ -83,6 +83,45 @@ public final class Keyspace {
     }
 
     /** Whether {@code key} is present and not expired. */
+    /**
+     * The hash at {@code key}, as the server's HSET and HGET see it: a view whose every call is one atomic, durable
+     * operation (the key need not exist yet; its first field creates it).
+     */
+    public HashView hash(byte[] key) {
+        return new HashView(this, key);
+    }
+
+    public HashView hash(String key) {
+        return new HashView(this, utf8(key));
+    }
+
+    /** The list at {@code key} (LPUSH, LRANGE...); see {@link #hash}. */
+    public ListView list(byte[] key) {
+        return new ListView(this, key);
+    }
+
+    public ListView list(String key) {
+        return new ListView(this, utf8(key));
+    }
+
+    /** The set at {@code key} (SADD, SMEMBERS...); see {@link #hash}. */
+    public SetView set(byte[] key) {
+        return new SetView(this, key);
+    }
+
+    public SetView set(String key) {
+        return new SetView(this, utf8(key));
+    }
+
+    /** The sorted set at {@code key} (ZADD, ZRANGE...); see {@link #hash}. */
+    public SortedSetView sortedSet(byte[] key) {
+        return new SortedSetView(this, key);
+    }
+
+    public SortedSetView sortedSet(String key) {
+        return new SortedSetView(this, utf8(key));
+    }
+
     /** What {@code key} holds, or null if it is absent. */
     public ValueType type(byte[] key) {
         return engine.type(state, key);
