@@ -17,6 +17,7 @@ final class StoreErrors {
             case IO_ERROR -> "IOERR " + e.getMessage();
             case CLOSED -> "ERR the server is shutting down";
             case NO_SUCH_KEYSPACE -> "ERR " + e.getMessage();
+            case WRONG_TYPE -> io.cairn.server.command.Errors.WRONGTYPE;
             case WRONG_INDEX_KIND -> "WRONGKIND " + e.getMessage();
             default -> "ERR " + e.getMessage();
         };

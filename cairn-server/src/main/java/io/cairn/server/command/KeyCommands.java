@@ -5,6 +5,7 @@ import io.cairn.Entry;
 import io.cairn.IndexKind;
 import io.cairn.Keyspace;
 import io.cairn.Txn;
+import io.cairn.ValueType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ final class KeyCommands {
                 .run(KeyCommands::exists));
         t.add(Command.of("type", 2, "readonly fast").keys(1, 1, 1).group("generic")
                 .doc("Determines the type of value stored at a key.", "1.0.0")
-                .run((c, a) -> c.reply().simple(c.keyspace().contains(a[1]) ? "string" : "none")));
+                .run(KeyCommands::type));
         t.add(Command.of("rename", 3, "write").keys(1, 2, 1).group("generic")
                 .doc("Renames a key and overwrites the destination.", "1.0.0").run((c, a) -> rename(c, a, false)));
         t.add(Command.of("renamenx", 3, "write fast").keys(1, 2, 1).group("generic")
@@ -109,8 +110,13 @@ final class KeyCommands {
     private static void exists(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         long n = 0;
-        for (int i = 1; i < a.length; i++) if (ks.contains(a[i])) n++;
+        for (int i = 1; i < a.length; i++) if (ks.type(a[i]) != null) n++;
         c.reply().integer(n);
+    }
+
+    private static void type(Client c, byte[][] a) {
+        ValueType t = c.keyspace().type(a[1]);
+        c.reply().simple(t == null ? "none" : t.redisName());
     }
 
     // ------------------------------------------------------------------ rename, copy, move
@@ -121,12 +127,11 @@ final class KeyCommands {
         byte[] dst = a[2];
         boolean same = Arrays.equals(src, dst);
         int r = c.writer().atomically(tx -> {
-            byte[] v = tx.get(ks, src);
-            if (v == null) return -1;
+            long at = tx.expiresAt(ks, src);
+            if (at == Txn.ABSENT) return -1;
             if (same) return nx ? 0 : 1;
             if (nx && tx.contains(ks, dst)) return 0;
-            long at = tx.expiresAt(ks, src);
-            tx.put(ks, dst, v, Math.max(0, at)); // the source's expiry travels with it; the target's is replaced
+            tx.copyValue(ks, src, ks, dst, at); // any type; the source's expiry travels with it, the target's is replaced
             tx.delete(ks, src);
             return 1;
         });
@@ -161,11 +166,10 @@ final class KeyCommands {
         Keyspace target = dst;
         boolean overwrite = replace;
         boolean copied = c.writer().atomically(tx -> {
-            byte[] v = tx.get(src, key);
-            if (v == null) return false;
+            long at = tx.expiresAt(src, key);
+            if (at == Txn.ABSENT) return false;
             if (!overwrite && tx.contains(target, newKey)) return false;
-            tx.put(target, newKey, v, Math.max(0, tx.expiresAt(src, key)));
-            return true;
+            return tx.copyValue(src, key, target, newKey, at);
         });
         c.reply().integer(copied ? 1 : 0);
     }
@@ -176,9 +180,9 @@ final class KeyCommands {
         if (src == dst) throw Errors.error(SAME_OBJECT);
         byte[] key = a[1];
         boolean moved = c.writer().atomically(tx -> {
-            byte[] v = tx.get(src, key);
-            if (v == null || tx.contains(dst, key)) return false;
-            tx.put(dst, key, v, Math.max(0, tx.expiresAt(src, key)));
+            long at = tx.expiresAt(src, key);
+            if (at == Txn.ABSENT || tx.contains(dst, key)) return false;
+            tx.copyValue(src, key, dst, key, at);
             tx.delete(src, key);
             return true;
         });
@@ -242,7 +246,7 @@ final class KeyCommands {
     }
 
     /** A cursor as Redis reads one: an unsigned 64-bit decimal. */
-    private static long parseCursor(byte[] arg) {
+    static long parseCursor(byte[] arg) {
         String s = Args.str(arg);
         if (s.isEmpty() || s.charAt(0) == '-') throw Errors.error("ERR invalid cursor");
         try {
@@ -277,27 +281,43 @@ final class KeyCommands {
         int n = (int) Math.min(count, Integer.MAX_VALUE - 8);
         Keyspace ks = c.keyspace();
         List<byte[]> found = new ArrayList<>();
+        List<ValueType> types = new ArrayList<>(); // of found, when the scan tells (ORDERED), else null each
         long next;
         if (ks.kind() == IndexKind.HASH) {
-            next = ks.scanKeys(cursor, n, found::add);
+            next = ks.scanKeys(cursor, n, k -> {
+                found.add(k);
+                types.add(null);
+            });
         } else {
             ScanPosition at = cursor == 0 ? null : cursorPosition(cursor);
             if (at != null && at.keyspace() != ks) at = null; // another keyspace's cursor: start over
             io.cairn.Scan s = ks.scan().limit((long) n + 1); // one more than asked tells whether there is more
             if (at != null) s.after(at.lastKey());
             try (CloseableIterator<Entry> it = s.iterator()) {
-                while (it.hasNext()) found.add(it.next().key());
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    found.add(e.key());
+                    types.add(e.type());
+                }
             }
             if (found.size() > n) {
                 found.remove(found.size() - 1);
+                types.remove(types.size() - 1);
                 next = newCursor(ks, found.get(found.size() - 1));
             } else {
                 next = 0;
             }
         }
-        boolean anyType = type == null || type.equals("string");
         List<byte[]> keys = new ArrayList<>(found.size());
-        if (anyType) for (byte[] k : found) if (pattern == null || Glob.match(pattern, k)) keys.add(k);
+        for (int i = 0; i < found.size(); i++) {
+            byte[] k = found.get(i);
+            if (pattern != null && !Glob.match(pattern, k)) continue;
+            if (type != null) {
+                ValueType t = types.get(i) != null ? types.get(i) : ks.type(k);
+                if (t == null || !t.redisName().equals(type)) continue; // gone since, or another type
+            }
+            keys.add(k);
+        }
         c.reply().array(2);
         c.reply().bulk(Long.toUnsignedString(next));
         c.reply().array(keys.size());
@@ -364,7 +384,7 @@ final class KeyCommands {
         if (absolute) {
             var at = ks.expiresAt(a[1]);
             if (at.isEmpty()) { // it went between the two reads
-                c.reply().integer(ks.contains(a[1]) ? -1 : -2);
+                c.reply().integer(ks.type(a[1]) != null ? -1 : -2);
                 return;
             }
             v = at.get().toEpochMilli();
@@ -385,23 +405,18 @@ final class KeyCommands {
     // ------------------------------------------------------------------ OBJECT
 
     private static void objectInfo(Client c, byte[][] a, String what) {
-        byte[] v = c.keyspace().get(a[2]);
-        if (v == null) {
+        Keyspace ks = c.keyspace();
+        String encoding = c.writer().atomically(tx -> tx.encoding(ks, a[2])); // null: absent
+        if (encoding == null) {
             c.reply().nullBulk();
             return;
         }
         switch (what) {
-            case "encoding" -> c.reply().bulk(encoding(v));
+            case "encoding" -> c.reply().bulk(encoding);
             case "refcount" -> c.reply().integer(1);
             case "freq" -> throw Errors.error(LFU_NOT_SELECTED);
             default -> throw Errors.error(LRU_NOT_SELECTED); // idletime: Cairn does not track access times
         }
-    }
-
-    /** The encoding Redis would report for a string: int, embstr or raw. */
-    static String encoding(byte[] v) {
-        if (v.length <= 20 && Args.parseLong(v) != null) return "int";
-        return v.length <= 44 ? "embstr" : "raw";
     }
 
     private static final String[] OBJECT_HELP = {
