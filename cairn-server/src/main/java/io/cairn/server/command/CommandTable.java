@@ -64,6 +64,8 @@ public final class CommandTable {
         ConnectionCommands.register(t);
         ServerCommands.register(t);
         KeyCommands.register(t);
+        HashCommands.register(t);
+        SetCommands.register(t);
         StringCommands.register(t);
         KeyspaceCommands.register(t);
         return t;
