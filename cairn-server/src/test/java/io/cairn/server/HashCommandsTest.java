@@ -306,6 +306,12 @@ class HashCommandsTest extends SharedServerTest {
         assertError(j, "ERR syntax error", "HSCAN", "h:scane", "0", "MATCH");
         assertError(j, "ERR syntax error", "HSCAN", "h:scane", "0", "TYPE", "hash");
         assertError(j, "ERR invalid cursor", "HSCAN", "h:none", "x");
+        assertError(j, "ERR invalid cursor", "HSCAN", "h:scane", "18446744073709551616");
+        // any cursor a client makes up is answered, never an error
+        assertThat(list(cmd(j, "HSCAN", "h:scane", "18446744073709551615"))).hasSize(2);
+        assertThat(list(cmd(j, "HSCAN", "h:scane", "123456789", "COUNT", "1"))).hasSize(2);
+        // options are read only for a hash that exists, as in Redis
+        assertThat(cmd(j, "HSCAN", "h:none", "0", "NOSUCH")).isEqualTo(List.of("0", List.of()));
         cmd(j, "SET", "h:scane:str", "v");
         assertError(j, WRONGTYPE, "HSCAN", "h:scane:str", "0");
     }

@@ -353,6 +353,15 @@ class SetCommandsTest extends SharedServerTest {
                 new Object[]{"HSET", "s:gen2", "f", "v"})) {
             assertError(j, WRONGTYPE, c);
         }
+        cmd(j, "SET", "s:gen:str", "v");
+        for (Object[] c : List.of(new Object[]{"SADD", "s:gen:str", "m"}, new Object[]{"SREM", "s:gen:str", "m"},
+                new Object[]{"SMEMBERS", "s:gen:str"}, new Object[]{"SISMEMBER", "s:gen:str", "m"},
+                new Object[]{"SMISMEMBER", "s:gen:str", "m"}, new Object[]{"SCARD", "s:gen:str"},
+                new Object[]{"SRANDMEMBER", "s:gen:str"}, new Object[]{"SRANDMEMBER", "s:gen:str", "2"},
+                new Object[]{"SINTERCARD", "1", "s:gen:str"}, new Object[]{"SUNIONSTORE", "s:gen:d", "s:gen:str"})) {
+            assertError(j, WRONGTYPE, c);
+        }
+        assertThat(cmd(j, "GET", "s:gen:str")).isEqualTo("v");
         assertThat(cmd(j, "SET", "s:gen2", "v")).isEqualTo("OK");
         assertThat(cmd(j, "TYPE", "s:gen2")).isEqualTo("string");
         assertThat(cmd(j, "TTL", "s:gen2")).isEqualTo(-1L);
