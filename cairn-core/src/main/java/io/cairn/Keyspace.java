@@ -127,8 +127,9 @@ public final class Keyspace {
         return engine.type(state, key);
     }
 
+    /** Whether {@code key} is present, whatever it holds. */
     public boolean contains(byte[] key) {
-        return engine.get(state, key) != null;
+        return engine.type(state, key) != null;
     }
 
     public boolean contains(String key) {

@@ -62,6 +62,7 @@ class CollectionViewsTest {
             db.put("plain", "text");
             assertThatThrownBy(() -> db.hash("plain").get("f")).isInstanceOf(CairnException.class);
             assertThat(db.defaultKeyspace().type(Keyspace.utf8("board"))).isEqualTo(ValueType.SORTED_SET);
+            assertThat(db.defaultKeyspace().contains("user:1")).isTrue();
         }
         try (Cairn db = Cairn.open(dir)) {
             assertThat(db.hash("user:1").toMap()).isEqualTo(Map.of("name", "anna", "age", "42"));
