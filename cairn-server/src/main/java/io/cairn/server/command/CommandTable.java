@@ -67,6 +67,7 @@ public final class CommandTable {
         HashCommands.register(t);
         SetCommands.register(t);
         StringCommands.register(t);
+        BitCommands.register(t);
         KeyspaceCommands.register(t);
         return t;
     }
