@@ -68,6 +68,7 @@ public final class CommandTable {
         SetCommands.register(t);
         StringCommands.register(t);
         BitCommands.register(t);
+        HyperLogLogCommands.register(t);
         KeyspaceCommands.register(t);
         return t;
     }
