@@ -130,7 +130,7 @@ final class ConfigParams {
                 "accepted, no effect: Cairn has no listpack encodings"));
         l.add(p("stream-node-max-bytes", "4kb", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: no streams yet"));
         l.add(p("stream-node-max-entries", "100", true, range(0, Long.MAX_VALUE), "accepted, no effect: no streams yet"));
-        l.add(p("hll-sparse-max-bytes", "3000", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: no HyperLogLogs yet"));
+        l.add(p("hll-sparse-max-bytes", "3000", true, bytes(0, Long.MAX_VALUE), "longest sparse HyperLogLog value; an edit that would pass it turns the value dense"));
         // events, diagnostics
         l.add(p("notify-keyspace-events", "", true, ConfigParams::keyspaceEvents,
                 "stored and validated as Redis does (classes Ag$lshzxeKEtmdn); events are sent once pub/sub arrives"));
