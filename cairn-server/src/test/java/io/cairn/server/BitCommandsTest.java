@@ -17,7 +17,7 @@ import static io.cairn.server.RedisAsserts.cmd;
 import static io.cairn.server.RedisAsserts.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP: replies and errors as redis-server 7.0.15 gives them for the same input. */
+/** SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD: replies and errors as redis-server 7.0.15 gives them for the same input. */
 class BitCommandsTest extends SharedServerTest {
     static final String OFFSET = "ERR bit offset is not an integer or out of range";
     static final String BIT = "ERR bit is not an integer or out of range";
@@ -289,6 +289,63 @@ class BitCommandsTest extends SharedServerTest {
         assertThat(cmd(j, "EXISTS", "bo:d")).isEqualTo(0L);
     }
 
+    // ------------------------------------------------------------------ BITFIELD
+
+    static final String TYPE = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+
+    @Test
+    void bitfield_gets_sets_and_increments_with_each_overflow_mode() {
+        assertThat(cmd(j, "BITFIELD", "bf:k", "SET", "u8", "0", "255", "GET", "u8", "0", "INCRBY", "u8", "0", "10",
+                "OVERFLOW", "SAT", "INCRBY", "u8", "0", "300", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "1",
+                "GET", "i8", "0", "SET", "i4", "#1", "-3", "GET", "u4", "4"))
+                .isEqualTo(java.util.Arrays.asList(0L, 255L, 9L, 255L, null, -1L, -1L, 13L));
+        assertThat(cmd(j, "BITFIELD_RO", "bf:k", "GET", "u16", "0", "GET", "i8", "#3")).isEqualTo(List.of(64768L, 0L));
+    }
+
+    @Test
+    void bitfield_64_bit_fields_and_redis_range_checks() {
+        assertThat(cmd(j, "BITFIELD", "bf:s", "OVERFLOW", "SAT", "SET", "i8", "0", "-9223372036854775808", "GET", "i8", "0",
+                "SET", "i64", "8", "-9223372036854775808", "INCRBY", "i64", "8", "-1",
+                "OVERFLOW", "WRAP", "INCRBY", "i64", "8", "-1"))
+                // Redis takes a SET of Long.MIN_VALUE to a narrow signed field as an overflow upwards: SAT stores 127
+                .isEqualTo(List.of(0L, 127L, 0L, Long.MIN_VALUE, Long.MAX_VALUE));
+        assertThat(cmd(j, "BITFIELD", "bf:u", "SET", "u63", "0", "-1", "GET", "u63", "0", "INCRBY", "u2", "100", "5"))
+                .isEqualTo(List.of(0L, Long.MAX_VALUE, 1L));
+        assertThat((byte[]) raw(j, "GET", "bf:u")).isEqualTo(b(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0, 0x04));
+    }
+
+    @Test
+    void bitfield_creates_the_key_even_when_every_write_fails_and_keeps_the_expiry() {
+        assertThat(cmd(j, "BITFIELD", "bf:fail", "OVERFLOW", "FAIL", "INCRBY", "u8", "100", "300"))
+                .isEqualTo(java.util.Collections.singletonList(null));
+        assertThat(cmd(j, "STRLEN", "bf:fail")).isEqualTo(14L);
+        cmd(j, "SET", "bf:ttl", "x", "EX", "1000");
+        cmd(j, "BITFIELD", "bf:ttl", "SET", "u8", "16", "1");
+        assertThat((Long) cmd(j, "TTL", "bf:ttl")).isBetween(990L, 1000L);
+        // only GETs: a missing key reads as zeros and is not created
+        assertThat(cmd(j, "BITFIELD", "bf:none", "GET", "i16", "0")).isEqualTo(List.of(0L));
+        assertThat(cmd(j, "BITFIELD", "bf:none")).isEqualTo(List.of());
+        assertThat(cmd(j, "EXISTS", "bf:none")).isEqualTo(0L);
+    }
+
+    @Test
+    void bitfield_errors() {
+        assertError(j, TYPE, "BITFIELD", "bf:e", "GET", "u64", "0");
+        assertError(j, TYPE, "BITFIELD", "bf:e", "GET", "i65", "0");
+        assertError(j, TYPE, "BITFIELD", "bf:e", "GET", "i0", "0");
+        assertError(j, TYPE, "BITFIELD", "bf:e", "GET", "x8", "0");
+        assertError(j, OFFSET, "BITFIELD", "bf:e", "GET", "u8", "#-1");
+        assertError(j, OFFSET, "BITFIELD", "bf:e", "SET", "u8", "#536870912", "1");
+        assertError(j, "ERR value is not an integer or out of range", "BITFIELD", "bf:e", "SET", "i8", "0", "x");
+        assertError(j, "ERR Invalid OVERFLOW type specified", "BITFIELD", "bf:e", "OVERFLOW", "foo");
+        assertError(j, "ERR syntax error", "BITFIELD", "bf:e", "GET", "u8");
+        assertError(j, "ERR syntax error", "BITFIELD", "bf:e", "foo");
+        assertError(j, "ERR BITFIELD_RO only supports the GET subcommand", "BITFIELD_RO", "bf:e", "GET", "u8", "0", "SET", "u8", "0", "1");
+        // every operation is parsed before BITFIELD_RO refuses a write, so a later parse error wins
+        assertError(j, OFFSET, "BITFIELD_RO", "bf:e", "SET", "u8", "0", "1", "GET", "u8", "x");
+        assertThat(cmd(j, "EXISTS", "bf:e")).isEqualTo(0L);
+    }
+
     // ------------------------------------------------------------------ metadata, restart
 
     @Test
@@ -300,7 +357,9 @@ class BitCommandsTest extends SharedServerTest {
                 new M("getbit", 3, "readonly fast", 1, 1, 1, "2.2.0"),
                 new M("bitcount", -2, "readonly", 1, 1, 1, "2.6.0"),
                 new M("bitpos", -3, "readonly", 1, 1, 1, "2.8.7"),
-                new M("bitop", -4, "write denyoom", 2, -1, 1, "2.6.0"));
+                new M("bitop", -4, "write denyoom", 2, -1, 1, "2.6.0"),
+                new M("bitfield", -2, "write denyoom", 1, 1, 1, "3.2.0"),
+                new M("bitfield_ro", -2, "readonly fast", 1, 1, 1, "6.0.0"));
         for (M m : expected) {
             Command c = server.server.commands().lookup(m.name());
             assertThat(c).as(m.name()).isNotNull();
@@ -320,6 +379,7 @@ class BitCommandsTest extends SharedServerTest {
             cmd(c, "SETBIT", "r:bits", "100", "0");
             cmd(c, "SET", "r:other", b(0x0f));
             cmd(c, "BITOP", "OR", "r:or", "r:bits", "r:other");
+            cmd(c, "BITFIELD", "r:field", "SET", "i16", "#1", "-2", "INCRBY", "u4", "0", "3");
         }
         try (TestServer s = TestServer.start(own); Jedis c = s.jedis()) {
             assertThat(cmd(c, "GETBIT", "r:bits", "3")).isEqualTo(1L);
@@ -327,6 +387,7 @@ class BitCommandsTest extends SharedServerTest {
             assertThat(cmd(c, "STRLEN", "r:bits")).isEqualTo(13L);
             assertThat(cmd(c, "BITCOUNT", "r:or")).isEqualTo(5L);
             assertThat(((byte[]) raw(c, "GET", "r:or"))[0]).isEqualTo((byte) 0x1f);
+            assertThat(cmd(c, "BITFIELD_RO", "r:field", "GET", "i16", "#1", "GET", "u4", "0")).isEqualTo(List.of(-2L, 3L));
         }
     }
 }

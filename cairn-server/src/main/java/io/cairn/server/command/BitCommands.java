@@ -7,11 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bitmap commands: SETBIT, GETBIT, BITCOUNT, BITPOS and BITOP on string values, with Redis 7's replies and error texts.
- * Bit 0 is the most significant bit of the first byte, as in Redis.
+ * Bitmap commands: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP and BITFIELD on string values, with Redis 7's replies and
+ * error texts. Bit 0 is the most significant bit of the first byte, and a BITFIELD field is read most significant bit
+ * first, as in Redis.
  *
  * <p>Writes are one atomic block each (read, decide, put), so each is one log record; SETBIT keeps the key's expiry as
- * Redis does when it edits a string in place, BITOP replaces the destination and drops its expiry. A SETBIT that would
+ * Redis does when it edits a string in place (so does BITFIELD), BITOP replaces the destination and drops its expiry. A SETBIT that would
  * grow a value past {@code proto-max-bulk-len} gets Redis's offset error; one that would grow it past what the store
  * takes ({@code CairnOptions.maxValueSize}, when that is the smaller) gets an error naming that limit, before anything
  * is allocated.
@@ -37,6 +38,11 @@ final class BitCommands {
                 .doc("Finds the first set (1) or clear (0) bit in a string.", "2.8.7").run(BitCommands::bitpos));
         t.add(Command.of("bitop", -4, "write denyoom").keys(2, -1, 1).group("bitmap")
                 .doc("Performs bitwise operations on multiple strings, and stores the result.", "2.6.0").run(BitCommands::bitop));
+        t.add(Command.of("bitfield", -2, "write denyoom").keys(1, 1, 1).group("bitmap")
+                .doc("Performs arbitrary bitfield integer operations on strings.", "3.2.0").run((c, a) -> bitfield(c, a, false)));
+        t.add(Command.of("bitfield_ro", -2, "readonly fast").keys(1, 1, 1).group("bitmap")
+                .doc("Performs arbitrary read-only bitfield integer operations on strings.", "6.0.0")
+                .run((c, a) -> bitfield(c, a, true)));
     }
 
     // ------------------------------------------------------------------ SETBIT / GETBIT
@@ -50,15 +56,20 @@ final class BitCommands {
         return v;
     }
 
-    private static void setbit(Client c, byte[][] a) {
-        long offset = bitOffset(c, a[2]);
-        Long on = Args.parseLong(a[3]);
-        if (on == null || (on & ~1L) != 0) throw Errors.error(BIT_VALUE);
+    /** Refuses a write at bit {@code offset} that would make the value longer than the store takes. */
+    private static void checkStoreLimit(Client c, long offset) {
         int maxValue = c.server().store().options().maxValueSize();
         if ((offset >>> 3) >= maxValue) {
             throw Errors.error("ERR bit offset " + offset + " would grow the value past the store's limit of " + maxValue
                     + " bytes (CairnOptions.maxValueSize)");
         }
+    }
+
+    private static void setbit(Client c, byte[][] a) {
+        long offset = bitOffset(c, a[2]);
+        Long on = Args.parseLong(a[3]);
+        if (on == null || (on & ~1L) != 0) throw Errors.error(BIT_VALUE);
+        checkStoreLimit(c, offset);
         int index = (int) (offset >>> 3);
         int mask = 1 << (7 - (int) (offset & 7));
         Keyspace ks = c.keyspace();
@@ -279,5 +290,178 @@ final class BitCommands {
             }
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ BITFIELD
+
+    static final String BITFIELD_TYPE = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+
+    private static final int GET = 0;
+    private static final int SET = 1;
+    private static final int INCRBY = 2;
+    private static final int WRAP = 0;
+    private static final int SAT = 1;
+    private static final int FAIL = 2;
+
+    /** One GET, SET or INCRBY of a BITFIELD, with the OVERFLOW mode in force where it appeared. */
+    private record FieldOp(int op, boolean signed, int bits, long offset, long value, int overflow) {
+    }
+
+    private static void bitfield(Client c, byte[][] a, boolean readOnly) {
+        List<FieldOp> ops = new ArrayList<>();
+        int overflow = WRAP;
+        long highestWrite = -1;
+        for (int j = 2; j < a.length; j++) {
+            int remaining = a.length - j - 1;
+            int op;
+            if (Args.is(a[j], "GET") && remaining >= 2) {
+                op = GET;
+            } else if (Args.is(a[j], "SET") && remaining >= 3) {
+                op = SET;
+            } else if (Args.is(a[j], "INCRBY") && remaining >= 3) {
+                op = INCRBY;
+            } else if (Args.is(a[j], "OVERFLOW") && remaining >= 1) {
+                byte[] mode = a[++j];
+                if (Args.is(mode, "WRAP")) overflow = WRAP;
+                else if (Args.is(mode, "SAT")) overflow = SAT;
+                else if (Args.is(mode, "FAIL")) overflow = FAIL;
+                else throw Errors.error("ERR Invalid OVERFLOW type specified");
+                continue;
+            } else {
+                throw Errors.syntax();
+            }
+            byte[] type = a[j + 1];
+            boolean signed;
+            if (type.length > 0 && type[0] == 'i') signed = true;
+            else if (type.length > 0 && type[0] == 'u') signed = false;
+            else throw Errors.error(BITFIELD_TYPE);
+            Long bits = Args.parseLong(Arrays.copyOfRange(type, 1, type.length));
+            if (bits == null || bits < 1 || bits > (signed ? 64 : 63)) throw Errors.error(BITFIELD_TYPE);
+            long offset = fieldOffset(c, a[j + 2], (int) (long) bits);
+            long value = 0;
+            if (op != GET) {
+                value = Args.toLong(a[j + 3]);
+                highestWrite = Math.max(highestWrite, offset + bits - 1);
+            }
+            ops.add(new FieldOp(op, signed, (int) (long) bits, offset, value, overflow));
+            j += op == GET ? 2 : 3;
+        }
+        if (readOnly && highestWrite >= 0) { // Redis checks this once every operation has parsed
+            throw Errors.error("ERR BITFIELD_RO only supports the GET subcommand");
+        }
+        Keyspace ks = c.keyspace();
+        byte[] key = a[1];
+        Long[] replies = new Long[ops.size()];
+        if (highestWrite < 0) { // only reads: no write, no record
+            byte[] v = c.keyspace().get(key);
+            StringCommands.counted(c, v);
+            for (int i = 0; i < ops.size(); i++) replies[i] = run(ops.get(i), v == null ? new byte[0] : v);
+        } else {
+            checkStoreLimit(c, highestWrite);
+            long last = highestWrite;
+            c.writer().atomically(tx -> {
+                byte[] cur = tx.get(ks, key);
+                byte[] v = grown(cur, (int) (last >>> 3) + 1); // grown even if every write fails, as in Redis
+                for (int i = 0; i < ops.size(); i++) replies[i] = run(ops.get(i), v);
+                if (cur == null || !Arrays.equals(cur, v)) {
+                    tx.put(ks, key, v, cur == null ? 0 : StringCommands.keptExpiry(tx, ks, key));
+                }
+                return null;
+            });
+        }
+        c.reply().array(replies.length);
+        for (Long r : replies) {
+            if (r == null) c.reply().nullBulk();
+            else c.reply().integer(r);
+        }
+    }
+
+    /** A BITFIELD offset: a bit offset, or {@code #n} for the n-th field of this width. */
+    private static long fieldOffset(Client c, byte[] arg, int bits) {
+        if (arg.length > 0 && arg[0] == '#') {
+            Long n = Args.parseLong(Arrays.copyOfRange(arg, 1, arg.length));
+            if (n == null || n < 0 || n > Long.MAX_VALUE / bits) throw Errors.error(BIT_OFFSET);
+            return bitOffset(c, Long.toString(n * bits).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return bitOffset(c, arg);
+    }
+
+    /** Runs one field operation on {@code v} (long enough for every write); the reply, or null when OVERFLOW FAIL refused it. */
+    private static Long run(FieldOp f, byte[] v) {
+        long old = readField(v, f.offset(), f.bits());
+        if (f.signed() && f.bits() < 64 && (old & (1L << (f.bits() - 1))) != 0) old |= -1L << f.bits(); // sign-extend
+        if (f.op() == GET) return old;
+        boolean incrby = f.op() == INCRBY;
+        long base = incrby ? old : f.value(); // a SET is checked as its value plus nothing
+        long incr = incrby ? f.value() : 0;
+        Long result = f.signed() ? signedResult(base, incr, f.bits(), f.overflow())
+                : unsignedResult(base, incr, f.bits(), f.overflow());
+        if (result == null) return null;
+        writeField(v, f.offset(), f.bits(), result);
+        return incrby ? result : old;
+    }
+
+    /**
+     * {@code value + incr} as a signed field of {@code bits}: wrapped, saturated, or null (FAIL) when out of range.
+     * The range test is Redis's, with its 64-bit wrap-around in {@code max - value} and {@code min - value} kept on
+     * purpose: Redis then takes a SET of a large negative value to a narrow field as an overflow upwards (OVERFLOW SAT
+     * stores the maximum), and matching Redis's bytes matters more here than the arithmetic's intent.
+     */
+    private static Long signedResult(long value, long incr, int bits, int overflow) {
+        long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+        long min = -max - 1;
+        long maxIncr = max - value;
+        long minIncr = min - value;
+        int direction;
+        if (value > max || (bits != 64 && incr > maxIncr) || (value >= 0 && incr > 0 && incr > maxIncr)) direction = 1;
+        else if (value < min || (bits != 64 && incr < minIncr) || (value < 0 && incr < 0 && incr < minIncr)) direction = -1;
+        else return value + incr;
+        return switch (overflow) {
+            case SAT -> direction > 0 ? max : min;
+            case FAIL -> null;
+            default -> {
+                long sum = value + incr;
+                if (bits == 64) yield sum;
+                yield (sum & (1L << (bits - 1))) != 0 ? sum | (-1L << bits) : sum & ~(-1L << bits);
+            }
+        };
+    }
+
+    /** {@code value + incr} as an unsigned field of {@code bits} (at most 63), with Redis's range test (see above). */
+    private static Long unsignedResult(long value, long incr, int bits, int overflow) {
+        long max = (1L << bits) - 1;
+        long maxIncr = max - value;
+        long minIncr = -value;
+        int direction;
+        if (Long.compareUnsigned(value, max) > 0 || (incr > 0 && incr > maxIncr)) direction = 1;
+        else if (incr < 0 && incr < minIncr) direction = -1;
+        else return value + incr;
+        return switch (overflow) {
+            case SAT -> direction > 0 ? max : 0L;
+            case FAIL -> null;
+            default -> (value + incr) & max;
+        };
+    }
+
+    /** The {@code bits}-bit big-endian field at bit {@code offset}, zeros past the end of {@code v}. */
+    private static long readField(byte[] v, long offset, int bits) {
+        long out = 0;
+        for (int i = 0; i < bits; i++) {
+            long p = offset + i;
+            long index = p >>> 3;
+            int bit = index < v.length ? (v[(int) index] >> (7 - (int) (p & 7))) & 1 : 0;
+            out = (out << 1) | bit;
+        }
+        return out;
+    }
+
+    private static void writeField(byte[] v, long offset, int bits, long value) {
+        for (int i = 0; i < bits; i++) {
+            long p = offset + i;
+            int index = (int) (p >>> 3);
+            int mask = 1 << (7 - (int) (p & 7));
+            if (((value >>> (bits - 1 - i)) & 1) != 0) v[index] |= (byte) mask;
+            else v[index] &= (byte) ~mask;
+        }
     }
 }
