@@ -70,6 +70,7 @@ public final class CommandTable {
         BitCommands.register(t);
         HyperLogLogCommands.register(t);
         KeyspaceCommands.register(t);
+        ZSetCommands.register(t);
         return t;
     }
 
