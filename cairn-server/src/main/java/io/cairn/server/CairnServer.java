@@ -11,6 +11,7 @@ import io.cairn.server.command.Saves;
 import io.cairn.server.command.ServerContext;
 import io.cairn.server.command.ServerStats;
 import io.cairn.server.config.ServerConfig;
+import io.cairn.server.pubsub.PubSub;
 import io.cairn.server.resp.RespDecoder;
 import io.cairn.server.resp.RespLimits;
 import io.netty.bootstrap.ServerBootstrap;
@@ -66,6 +67,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     private volatile Saves saves;
     private volatile OutputLimit outputLimit;
+    private volatile OutputLimit pubsubOutputLimit;
+    private final PubSub pubsub = new PubSub();
     private volatile RespLimits limits;
     private Cairn store;
     private Keyspace[] dbs;
@@ -167,6 +170,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     private void applyLimits() {
         outputLimit = OutputLimit.parse(config.get("client-output-buffer-limit"));
+        pubsubOutputLimit = OutputLimit.parse(config.get("client-output-buffer-limit"), "pubsub");
+        pubsub.queueLimit(pubsubOutputLimit.hard());
         limits = new RespLimits(config.getLong("proto-max-bulk-len"), config.getLong("cairn-max-multibulk-len"),
                 (int) Math.min(Integer.MAX_VALUE, config.getLong("cairn-max-inline-len")), config.getLong("client-query-buffer-limit"));
     }
@@ -369,6 +374,16 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     OutputLimit outputLimit() {
         return outputLimit;
+    }
+
+    /** The limit of a client subscribed to a channel or pattern: {@code client-output-buffer-limit}'s pubsub class. */
+    OutputLimit pubsubOutputLimit() {
+        return pubsubOutputLimit;
+    }
+
+    @Override
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     boolean overMaxMemory() {

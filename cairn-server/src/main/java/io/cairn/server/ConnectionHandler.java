@@ -5,6 +5,7 @@ import io.cairn.server.command.Client;
 import io.cairn.server.command.Command;
 import io.cairn.server.command.CommandException;
 import io.cairn.server.command.Errors;
+import io.cairn.server.pubsub.Subscriber;
 import io.cairn.server.resp.Reply;
 import io.cairn.server.resp.RespProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -41,6 +42,10 @@ import java.util.Locale;
  * connection is then blocked, as Redis blocks a client, and requests that arrive meanwhile are held unexecuted (reading
  * stops) until the work is done and its reply written; then they run. So a pipelined command after such a command runs,
  * and is answered, after it. A protocol error that arrives while requests are held is answered after them.
+ *
+ * <p>Pub/sub messages published to this connection (by any event loop) are written here, on this event loop, after the
+ * replies so far and in the same chunk order; while the connection is subscribed to anything its limit is the
+ * {@code pubsub} class of {@code client-output-buffer-limit}.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
@@ -88,7 +93,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean needsAuth = !server.config().get("requirepass").isEmpty();
-        client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth);
+        Subscriber subscriber = new Subscriber(ctx.executor(), this::deliverMessages, this::subscriberOverflowed);
+        client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth, subscriber);
         server.stats().connectionsReceived.increment();
         if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
@@ -131,6 +137,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         server.unregister(client);
+        server.pubsub().unsubscribeAll(client.subscriber());
+        client.subscriber().discardQueued();
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
         waiting.clear();
@@ -230,6 +238,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!cmd.arityOk(args.length)) throw Errors.arity(cmd.name());
             if (!client.authenticated() && !cmd.has("no-auth")) throw Errors.error(Errors.NOAUTH);
             if (cmd.has("denyoom") && server.overMaxMemory()) throw Errors.error(Errors.OOM);
+            if (client.subscribed() && client.protocol() == 2 && !allowedWhileSubscribed(cmd)) {
+                throw Errors.error("ERR Can't execute '" + cmd.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
+                        + "/ RESET are allowed in this context");
+            }
             client.lastCommand(display);
             long t0 = System.nanoTime();
             ran = true;
@@ -298,6 +310,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         reply.buffer().writerIndex(mark);
     }
 
+    /** What a RESP2 connection in subscribed mode may run, as in Redis. */
+    static boolean allowedWhileSubscribed(Command cmd) {
+        return switch (cmd.name()) {
+            case "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
     static String unknownCommand(byte[][] args) {
         StringBuilder sb = new StringBuilder("ERR unknown command '")
                 .append(abbreviate(new String(args[0], StandardCharsets.UTF_8))).append("', with args beginning with: ");
@@ -364,6 +384,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // ------------------------------------------------------------------ pub/sub messages to this connection
+
+    /** On the event loop: messages published to this connection are waiting; write them after the replies so far. */
+    private void deliverMessages() {
+        if (closing || client.killed() || !ctx.channel().isActive()) { // killed: a publisher found it over its limit
+            client.subscriber().discardQueued();
+            return;
+        }
+        if (client.subscriber().writeQueued(reply) > 0) flushChunk();
+    }
+
+    /** A publisher found this connection's queue of messages past the pubsub output limit: from any thread. */
+    private void subscriberOverflowed() {
+        LOG.warn("client id={} addr={} closed for overcoming of output buffer limits (pubsub messages queued)",
+                client.id(), client.address());
+        client.kill();
+    }
+
     /** Hands {@code b} to the socket unless that takes the client past its output limit; false if it was closed. */
     private boolean send(ByteBuf b) {
         if (!ctx.channel().isActive()) {
@@ -399,7 +437,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean overOutputLimit(long adding) {
         ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
         long pending = (ob == null ? 0 : ob.totalPendingWriteBytes()) + waitingBytes + adding;
-        OutputLimit limit = server.outputLimit();
+        OutputLimit limit = client.subscribed() ? server.pubsubOutputLimit() : server.outputLimit();
         boolean over = limit.hard() > 0 && pending > limit.hard();
         if (!over && limit.soft() > 0 && pending > limit.soft()) {
             long now = System.currentTimeMillis();

@@ -2,6 +2,7 @@ package io.cairn.server.command;
 
 import io.cairn.Keyspace;
 import io.cairn.Writer;
+import io.cairn.server.pubsub.Subscriber;
 import io.cairn.server.resp.Reply;
 import io.netty.channel.Channel;
 
@@ -37,13 +38,15 @@ public final class Client {
     private boolean closeAfterReply;
     private boolean requestsEnded;
     private Deferred deferred;
+    private final Subscriber subscriber;
 
     /** A reply that waits for work done off the event loop: see {@link #replyWhen}. */
     public record Deferred(CompletableFuture<?> work, Runnable reply) {
     }
 
-    public Client(long id, ServerContext server, Channel channel, Reply reply, boolean authenticated) {
+    public Client(long id, ServerContext server, Channel channel, Reply reply, boolean authenticated, Subscriber subscriber) {
         this.id = id;
+        this.subscriber = subscriber;
         this.server = server;
         this.channel = channel;
         this.reply = reply;
@@ -178,6 +181,16 @@ public final class Client {
         Deferred d = deferred;
         deferred = null;
         return d;
+    }
+
+    /** This connection's subscriptions and the messages on their way to it. */
+    public Subscriber subscriber() {
+        return subscriber;
+    }
+
+    /** Whether the connection is subscribed to anything: under RESP2 it then runs only pub/sub commands, PING, QUIT, RESET. */
+    public boolean subscribed() {
+        return subscriber.subscriptions() > 0;
     }
 
     /** Whether a deferred reply is being waited for (CLIENT LIST's flag b; the idle timeout spares such a client). */

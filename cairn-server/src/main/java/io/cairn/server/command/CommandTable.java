@@ -71,6 +71,7 @@ public final class CommandTable {
         HyperLogLogCommands.register(t);
         KeyspaceCommands.register(t);
         ZSetCommands.register(t);
+        PubSubCommands.register(t);
         return t;
     }
 

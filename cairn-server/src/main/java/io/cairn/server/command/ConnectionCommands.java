@@ -37,7 +37,11 @@ final class ConnectionCommands {
         t.add(Command.of("ping", -1, "fast sentinel").group("connection").doc("Returns the server's liveliness response.", "1.0.0")
                 .run((c, a) -> {
                     if (a.length > 2) throw Errors.arity("ping");
-                    if (a.length == 2) c.reply().bulk(a[1]);
+                    if (c.subscribed() && c.protocol() == 2) { // Redis's answer in subscribed mode: [pong, message]
+                        c.reply().array(2);
+                        c.reply().bulk("pong");
+                        c.reply().bulk(a.length == 2 ? a[1] : new byte[0]);
+                    } else if (a.length == 2) c.reply().bulk(a[1]);
                     else c.reply().pong();
                 }));
         t.add(Command.of("echo", 2, "fast").group("connection").doc("Returns the given string.", "1.0.0")
@@ -167,6 +171,7 @@ final class ConnectionCommands {
     }
 
     private static void reset(Client c, byte[][] a) {
+        c.server().pubsub().unsubscribeAll(c.subscriber()); // silently, as Redis leaves them
         c.select(0, c.server().db(0));
         c.reply().protocol(2);
         c.name("");
@@ -274,10 +279,14 @@ final class ConnectionCommands {
         return true;
     }
 
-    /** Client types CLIENT LIST/KILL TYPE takes: every Cairn client is {@code normal}. Null for an unknown one. */
-    private static Boolean isNormalType(byte[] type) {
-        if (Args.is(type, "normal")) return true;
-        if (Args.is(type, "master") || Args.is(type, "replica") || Args.is(type, "slave") || Args.is(type, "pubsub")) return false;
+    /**
+     * Client types CLIENT LIST/KILL TYPE takes: {@code pubsub} for a client subscribed to anything, {@code normal} for
+     * the rest (Cairn has no replicas or masters). Null for an unknown type.
+     */
+    private static java.util.function.Predicate<Client> clientType(byte[] type) {
+        if (Args.is(type, "normal")) return x -> !x.subscribed();
+        if (Args.is(type, "pubsub")) return Client::subscribed;
+        if (Args.is(type, "master") || Args.is(type, "replica") || Args.is(type, "slave")) return x -> false;
         return null;
     }
 
@@ -286,9 +295,9 @@ final class ConnectionCommands {
         if (a.length == 2) {
             shown.addAll(sorted(c.server()));
         } else if (a.length == 4 && Args.is(a[2], "TYPE")) {
-            Boolean normal = isNormalType(a[3]);
-            if (normal == null) throw Errors.error("ERR Unknown client type '" + Errors.abbreviate(Args.str(a[3])) + "'");
-            if (normal) shown.addAll(sorted(c.server()));
+            java.util.function.Predicate<Client> type = clientType(a[3]);
+            if (type == null) throw Errors.error("ERR Unknown client type '" + Errors.abbreviate(Args.str(a[3])) + "'");
+            for (Client x : sorted(c.server())) if (type.test(x)) shown.add(x);
         } else if (a.length > 3 && Args.is(a[2], "ID")) {
             for (int j = 3; j < a.length; j++) {
                 Long id = Args.parseLong(a[j]);
@@ -309,9 +318,9 @@ final class ConnectionCommands {
         return l;
     }
 
-    /** CLIENT LIST's flags as Redis writes them: b (waiting for SAVE), e (no-evict), or N for none. */
+    /** CLIENT LIST's flags as Redis writes them: P (subscribed), b (waiting for SAVE), e (no-evict), or N for none. */
     private static String flags(Client x) {
-        String f = (x.blocked() ? "b" : "") + (x.noEvict() ? "e" : "");
+        String f = (x.subscribed() ? "P" : "") + (x.blocked() ? "b" : "") + (x.noEvict() ? "e" : "");
         return f.isEmpty() ? "N" : f;
     }
 
@@ -327,7 +336,9 @@ final class ConnectionCommands {
                 + " idle=" + Math.max(0, (now - x.lastInteraction()) / 1000)
                 + " flags=" + flags(x)
                 + " db=" + x.db()
-                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0"
+                + " sub=" + x.subscriber().channelCount()
+                + " psub=" + x.subscriber().patternCount()
+                + " ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0"
                 + " events=r"
                 + " cmd=" + x.lastCommand()
                 + " user=default"
@@ -364,11 +375,10 @@ final class ConnectionCommands {
             return;
         }
         long id = 0;
-        Boolean normalType = null;
+        java.util.function.Predicate<Client> type = null;
         String addr = null;
         String laddr = null;
         boolean skipMe = true;
-        boolean noUser = false;
         for (int i = 2; i < a.length; i += 2) {
             if (i + 1 >= a.length) throw Errors.syntax();
             byte[] opt = a[i];
@@ -378,8 +388,8 @@ final class ConnectionCommands {
                 if (n == null || n < 1) throw Errors.error("ERR client-id should be greater than 0");
                 id = n;
             } else if (Args.is(opt, "TYPE")) {
-                normalType = isNormalType(v);
-                if (normalType == null) throw Errors.error("ERR Unknown client type '" + Errors.abbreviate(Args.str(v)) + "'");
+                type = clientType(v);
+                if (type == null) throw Errors.error("ERR Unknown client type '" + Errors.abbreviate(Args.str(v)) + "'");
             } else if (Args.is(opt, "ADDR")) {
                 addr = Args.str(v);
             } else if (Args.is(opt, "LADDR")) {
@@ -394,10 +404,9 @@ final class ConnectionCommands {
                 throw Errors.syntax();
             }
         }
-        if (normalType != null && !normalType) noUser = true;
         long killed = 0;
         for (Client x : sorted(c.server())) {
-            if (noUser) break;
+            if (type != null && !type.test(x)) continue;
             if (id != 0 && x.id() != id) continue;
             if (addr != null && !x.address().equals(addr)) continue;
             if (laddr != null && !x.localAddress().equals(laddr)) continue;

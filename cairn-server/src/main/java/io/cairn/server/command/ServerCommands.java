@@ -479,8 +479,8 @@ final class ServerCommands {
         line(out, "evicted_clients", 0);
         line(out, "keyspace_hits", n.keyspaceHits.sum());
         line(out, "keyspace_misses", n.keyspaceMisses.sum());
-        line(out, "pubsub_channels", 0);
-        line(out, "pubsub_patterns", 0);
+        line(out, "pubsub_channels", s.pubsub().channelCount());
+        line(out, "pubsub_patterns", s.pubsub().patternCount());
         line(out, "pubsubshard_channels", 0);
         line(out, "latest_fork_usec", 0);
         line(out, "total_forks", 0);

@@ -3,6 +3,7 @@ package io.cairn.server.command;
 import io.cairn.Cairn;
 import io.cairn.Keyspace;
 import io.cairn.server.config.ServerConfig;
+import io.cairn.server.pubsub.PubSub;
 
 import java.util.Collection;
 
@@ -43,6 +44,9 @@ public interface ServerContext {
 
     /** Whether a shutdown that names neither SAVE nor NOSAVE takes a checkpoint: when timed checkpoints are on. */
     boolean checkpointOnShutdown();
+
+    /** Pub/sub: subscriptions and PUBLISH. */
+    PubSub pubsub();
 
     /** Checkpoints: LASTSAVE, SAVE, BGSAVE and INFO persistence. */
     Saves saves();
