@@ -112,6 +112,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         config.onChange("client-query-buffer-limit", v -> applyLimits());
         config.onChange("cairn-max-inline-len", v -> applyLimits());
         config.onChange("cairn-max-multibulk-len", v -> applyLimits());
+        pubsub.notifyKeyspaceEvents(config.get("notify-keyspace-events"));
+        config.onChange("notify-keyspace-events", pubsub::notifyKeyspaceEvents);
         try {
             bind();
             Path dir = Path.of(config.get("dir"));

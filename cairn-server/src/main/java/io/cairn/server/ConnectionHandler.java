@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,12 +46,14 @@ import java.util.Locale;
  *
  * <p>Pub/sub messages published to this connection (by any event loop) are written here, on this event loop, after the
  * replies so far and in the same chunk order; while the connection is subscribed to anything its limit is the
- * {@code pubsub} class of {@code client-output-buffer-limit}.
+ * {@code pubsub} class of {@code client-output-buffer-limit}. Keyspace events a command publishes are held with its
+ * reply and published when the reply is sent, that is once the write they describe is durable.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
 
-    private record Chunk(ByteBuf bytes, long seq) {
+    /** Replies that wait for the writes up to {@code seq}; {@code messages}: keyspace events published once sent. */
+    private record Chunk(ByteBuf bytes, long seq, List<byte[]> messages) {
     }
 
     /** Replies buffered past this many bytes are sent (or queued for durability) before the next request runs. */
@@ -336,14 +339,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Ends the current chunk of replies: sends it now if its writes are durable, else queues it. */
     private void flushChunk() {
         ByteBuf out = reply.buffer();
-        if (!out.isReadable()) return;
+        List<byte[]> messages = client.takeHeldMessages();
+        if (!out.isReadable()) {
+            if (messages != null) { // events without a reply: none of today's commands, but keep their order anyway
+                if (waiting.isEmpty()) publish(messages);
+                else waiting.add(new Chunk(ctx.alloc().buffer(0), client.writer().lastSequence(), messages));
+            }
+            return;
+        }
         reply.buffer(ctx.alloc().buffer(256));
         long seq = client.writer().lastSequence();
         if (waiting.isEmpty() && client.writer().isDurable(seq)) {
+            publish(messages);
             send(out);
             return;
         }
-        waiting.add(new Chunk(out, seq));
+        waiting.add(new Chunk(out, seq, messages));
         waitingBytes += out.readableBytes();
         if (overOutputLimit(0)) return;
         if (seq > requestedSeq) {
@@ -380,8 +391,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (c == null || c.seq() > seq) break;
             waiting.poll();
             waitingBytes -= c.bytes().readableBytes();
+            publish(c.messages());
             if (!send(c.bytes())) break;
         }
+    }
+
+    /** Publishes the keyspace events a chunk of replies carried, now that their writes are durable. */
+    private void publish(List<byte[]> messages) {
+        if (messages == null) return;
+        for (int i = 0; i < messages.size(); i += 2) server.pubsub().publish(messages.get(i), messages.get(i + 1));
     }
 
     // ------------------------------------------------------------------ pub/sub messages to this connection
@@ -491,7 +509,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         reply.error("ERR Protocol error: " + p.getMessage());
         ByteBuf b = reply.buffer();
         reply.buffer(ctx.alloc().buffer(0));
-        waiting.add(new Chunk(b, client.writer().lastSequence()));
+        waiting.add(new Chunk(b, client.writer().lastSequence(), null));
         waitingBytes += b.readableBytes();
         whenFlushed(() -> ctx.close());
     }

@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,6 +41,8 @@ public final class Client {
     private boolean requestsEnded;
     private Deferred deferred;
     private final Subscriber subscriber;
+    /** Channel, message pairs this connection's commands published (keyspace events): they leave with its replies. */
+    private List<byte[]> held;
 
     /** A reply that waits for work done off the event loop: see {@link #replyWhen}. */
     public record Deferred(CompletableFuture<?> work, Runnable reply) {
@@ -191,6 +195,24 @@ public final class Client {
     /** Whether the connection is subscribed to anything: under RESP2 it then runs only pub/sub commands, PING, QUIT, RESET. */
     public boolean subscribed() {
         return subscriber.subscriptions() > 0;
+    }
+
+    /**
+     * Publishes {@code message} on {@code channel} once this command's reply is sent, that is once its writes are
+     * durable: keyspace events ({@link io.cairn.server.pubsub.PubSub#notify}) go through here. If the writes cannot be
+     * made durable the messages are dropped with the replies.
+     */
+    public void holdMessage(byte[] channel, byte[] message) {
+        if (held == null) held = new ArrayList<>(4);
+        held.add(channel);
+        held.add(message);
+    }
+
+    /** The channel, message pairs held since the last call, or null; clears them. For the connection's handler. */
+    public List<byte[]> takeHeldMessages() {
+        List<byte[]> h = held;
+        held = null;
+        return h;
     }
 
     /** Whether a deferred reply is being waited for (CLIENT LIST's flag b; the idle timeout spares such a client). */

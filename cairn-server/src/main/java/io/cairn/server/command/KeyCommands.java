@@ -6,6 +6,7 @@ import io.cairn.IndexKind;
 import io.cairn.Keyspace;
 import io.cairn.Txn;
 import io.cairn.ValueType;
+import io.cairn.server.pubsub.PubSub;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Generic key commands: DEL, EXISTS, EXPIRE, SCAN, ... with Redis 7's options, replies and error texts. */
+/**
+ * Generic key commands: DEL, EXISTS, EXPIRE, SCAN, ... with Redis 7's options, replies and error texts.
+ *
+ * <p>Writes send Redis's generic keyspace events ({@link KeyEvents}): {@code del} per key deleted, {@code rename_from}
+ * and {@code rename_to}, {@code copy_to}, {@code move_from} and {@code move_to}, {@code expire} (or {@code del} for an
+ * expiry already past), {@code persist}; {@code new} for a key RENAME, COPY or MOVE put in place, as Redis's dbAdd does.
+ */
 final class KeyCommands {
     private KeyCommands() {
     }
@@ -98,11 +105,16 @@ final class KeyCommands {
 
     private static void del(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
+        boolean[] deleted = new boolean[a.length];
         long n = c.writer().atomically(tx -> {
             long d = 0;
-            for (int i = 1; i < a.length; i++) if (tx.delete(ks, a[i])) d++;
+            for (int i = 1; i < a.length; i++) {
+                deleted[i] = tx.delete(ks, a[i]);
+                if (deleted[i]) d++;
+            }
             return d;
         });
+        for (int i = 1; i < a.length; i++) if (deleted[i]) KeyEvents.fire(c, PubSub.GENERIC, "del", a[i]);
         c.reply().integer(n);
     }
 
@@ -136,6 +148,12 @@ final class KeyCommands {
             return 1;
         });
         if (r < 0) throw Errors.error(Errors.NO_SUCH_KEY);
+        if (r == 1 && !same) {
+            // Redis deletes an existing target and adds the key anew: "new" whether or not the target existed
+            if (KeyEvents.wantsNew(c)) KeyEvents.fire(c, PubSub.NEW, "new", dst);
+            KeyEvents.fire(c, PubSub.GENERIC, "rename_from", src);
+            KeyEvents.fire(c, PubSub.GENERIC, "rename_to", dst);
+        }
         if (nx) c.reply().integer(r);
         else c.reply().ok();
     }
@@ -171,6 +189,7 @@ final class KeyCommands {
             if (!overwrite && tx.contains(target, newKey)) return false;
             return tx.copyValue(src, key, target, newKey, at);
         });
+        if (copied) KeyEvents.written(c, PubSub.GENERIC, "copy_to", newKey, true, c.server().dbIndexOf(target));
         c.reply().integer(copied ? 1 : 0);
     }
 
@@ -186,6 +205,12 @@ final class KeyCommands {
             tx.delete(src, key);
             return true;
         });
+        if (moved) {
+            int to = c.server().dbIndexOf(dst);
+            if (KeyEvents.wantsNew(c)) c.server().pubsub().notify(c, PubSub.NEW, "new", key, to);
+            KeyEvents.fire(c, PubSub.GENERIC, "move_from", key);
+            c.server().pubsub().notify(c, PubSub.GENERIC, "move_to", key, to);
+        }
         c.reply().integer(moved ? 1 : 0);
     }
 
@@ -354,7 +379,9 @@ final class KeyCommands {
         boolean fGt = gt;
         boolean fLt = lt;
         long w = when;
+        boolean[] deleted = new boolean[1];
         boolean set = c.writer().atomically(tx -> {
+            deleted[0] = false;
             long base = absolute ? 0 : tx.now();
             if (w > Long.MAX_VALUE - base) throw Errors.invalidExpire(name);
             long at = w + base;
@@ -365,10 +392,15 @@ final class KeyCommands {
             if (fXx && current == 0) return false;
             if (fGt && (current == 0 || at <= current)) return false;
             if (fLt && current != 0 && at >= current) return false;
-            if (at <= tx.now()) tx.delete(ks, key); // already past: the key goes (an expiry of 0 would mean "none")
-            else tx.expireAt(ks, key, at);
+            if (at <= tx.now()) { // already past: the key goes (an expiry of 0 would mean "none")
+                tx.delete(ks, key);
+                deleted[0] = true;
+            } else {
+                tx.expireAt(ks, key, at);
+            }
             return true;
         });
+        if (set) KeyEvents.fire(c, PubSub.GENERIC, deleted[0] ? "del" : "expire", key);
         c.reply().integer(set ? 1 : 0);
     }
 
@@ -399,6 +431,7 @@ final class KeyCommands {
             tx.persist(ks, a[1]);
             return true;
         });
+        if (removed) KeyEvents.fire(c, PubSub.GENERIC, "persist", a[1]);
         c.reply().integer(removed ? 1 : 0);
     }
 

@@ -45,7 +45,7 @@ public interface ServerContext {
     /** Whether a shutdown that names neither SAVE nor NOSAVE takes a checkpoint: when timed checkpoints are on. */
     boolean checkpointOnShutdown();
 
-    /** Pub/sub: subscriptions and PUBLISH. */
+    /** Pub/sub: subscriptions, PUBLISH, and keyspace notifications ({@link PubSub#notify}) for commands that write. */
     PubSub pubsub();
 
     /** Checkpoints: LASTSAVE, SAVE, BGSAVE and INFO persistence. */

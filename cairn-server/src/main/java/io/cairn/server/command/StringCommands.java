@@ -2,6 +2,7 @@ package io.cairn.server.command;
 
 import io.cairn.Keyspace;
 import io.cairn.Txn;
+import io.cairn.server.pubsub.PubSub;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,6 +19,10 @@ import java.util.List;
  * conditional or read-modify-write as one atomic block, so no other client ever sees half of it. Expiry times are
  * absolute epoch milliseconds; commands that modify a value in place (APPEND, SETRANGE, INCR...) keep its expiry, as
  * Redis does, and commands that replace it (SET without KEEPTTL, GETSET, MSET) drop it.
+ *
+ * <p>Each write sends Redis's keyspace events ({@link KeyEvents}): {@code set} (plus {@code expire} when SET, SETEX or
+ * PSETEX give an expiry), {@code incrby}, {@code incrbyfloat}, {@code append}, {@code setrange}, and for GETDEL and
+ * GETEX the generic {@code del}, {@code expire} and {@code persist}.
  */
 final class StringCommands {
     private StringCommands() {
@@ -192,8 +197,9 @@ final class StringCommands {
     private static void set(Client c, byte[][] a) {
         byte[] key = a[1];
         byte[] value = a[2];
-        if (a.length == 3) { // the fast path: no options, no read
+        if (a.length == 3 && !KeyEvents.wantsNew(c)) { // the fast path: no options, no read
             c.writer().put(c.keyspace(), key, value);
+            KeyEvents.fire(c, PubSub.STRING, "set", key);
             c.reply().ok();
             return;
         }
@@ -203,6 +209,7 @@ final class StringCommands {
         Keyspace ks = c.keyspace();
         boolean get = (flags & GET) != 0;
         byte[][] old = new byte[1][]; // the value before, read only for GET
+        boolean[] created = new boolean[1];
         boolean done = c.writer().atomically(tx -> {
             long at = o.expire() == null ? 0 : expireAt(o.expire(), flags, tx.now(), name);
             byte[] prev = get ? tx.get(ks, key) : null;
@@ -211,8 +218,13 @@ final class StringCommands {
             if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) return false;
             if ((flags & KEEPTTL) != 0) at = keptExpiry(tx, ks, key);
             tx.put(ks, key, value, at);
+            created[0] = !found;
             return true;
         });
+        if (done) {
+            KeyEvents.written(c, PubSub.STRING, "set", key, created[0]);
+            if (o.expire() != null) KeyEvents.fire(c, PubSub.GENERIC, "expire", key);
+        }
         if (get) {
             counted(c, old[0]);
             c.reply().bulk(old[0]);
@@ -230,6 +242,7 @@ final class StringCommands {
             tx.put(ks, a[1], a[2], 0);
             return true;
         });
+        if (set) KeyEvents.written(c, PubSub.STRING, "set", a[1], true);
         c.reply().integer(set ? 1 : 0);
     }
 
@@ -237,10 +250,13 @@ final class StringCommands {
     private static void setex(Client c, byte[][] a, int unit) {
         Keyspace ks = c.keyspace();
         String name = unit == EX ? "setex" : "psetex";
-        c.writer().atomically(tx -> {
+        boolean created = c.writer().atomically(tx -> {
+            boolean absent = KeyEvents.wantsNew(c) && !tx.contains(ks, a[1]);
             tx.put(ks, a[1], a[3], expireAt(a[2], unit, tx.now(), name));
-            return null;
+            return absent;
         });
+        KeyEvents.written(c, PubSub.STRING, "set", a[1], created);
+        KeyEvents.fire(c, PubSub.GENERIC, "expire", a[1]);
         c.reply().ok();
     }
 
@@ -251,6 +267,7 @@ final class StringCommands {
             tx.put(ks, a[1], a[2], 0);
             return prev;
         });
+        KeyEvents.written(c, PubSub.STRING, "set", a[1], old == null);
         counted(c, old);
         c.reply().bulk(old);
     }
@@ -262,6 +279,7 @@ final class StringCommands {
             if (prev != null) tx.delete(ks, a[1]);
             return prev;
         });
+        if (v != null) KeyEvents.fire(c, PubSub.GENERIC, "del", a[1]);
         counted(c, v);
         c.reply().bulk(v);
     }
@@ -271,20 +289,26 @@ final class StringCommands {
         Keyspace ks = c.keyspace();
         byte[] key = a[1];
         byte[] v;
+        String[] event = new String[1]; // del, expire or persist: what the expiry change did
         if (o.flags() == 0) {
             v = ks.get(key);
         } else {
             v = c.writer().atomically(tx -> {
+                event[0] = null;
                 byte[] cur = tx.get(ks, key);
                 if (cur == null) return null; // Redis answers nil before looking at the expiry
                 if (o.expire() != null) {
-                    tx.expireAt(ks, key, expireAt(o.expire(), o.flags(), tx.now(), "getex")); // a past EXAT/PXAT deletes
+                    long at = expireAt(o.expire(), o.flags(), tx.now(), "getex");
+                    tx.expireAt(ks, key, at); // a past EXAT/PXAT deletes
+                    event[0] = at <= tx.now() ? "del" : "expire";
                 } else if (tx.expiresAt(ks, key) > 0) { // PERSIST, and there is something to remove
                     tx.persist(ks, key);
+                    event[0] = "persist";
                 }
                 return cur;
             });
         }
+        if (event[0] != null) KeyEvents.fire(c, PubSub.GENERIC, event[0], key);
         counted(c, v);
         c.reply().bulk(v);
     }
@@ -301,21 +325,33 @@ final class StringCommands {
     private static void mset(Client c, byte[][] a) {
         if (a.length % 2 == 0) throw Errors.arity(Args.str(a[0]).toLowerCase(java.util.Locale.ROOT));
         Keyspace ks = c.keyspace();
+        boolean wantsNew = KeyEvents.wantsNew(c);
+        boolean[] created = new boolean[a.length];
         c.writer().atomically(tx -> {
-            for (int i = 1; i < a.length; i += 2) tx.put(ks, a[i], a[i + 1], 0);
+            for (int i = 1; i < a.length; i += 2) {
+                // a key given twice is new only the first time
+                created[i] = wantsNew && !tx.contains(ks, a[i]);
+                tx.put(ks, a[i], a[i + 1], 0);
+            }
             return null;
         });
+        for (int i = 1; i < a.length; i += 2) KeyEvents.written(c, PubSub.STRING, "set", a[i], created[i]);
         c.reply().ok();
     }
 
     private static void msetnx(Client c, byte[][] a) {
         if (a.length % 2 == 0) throw Errors.arity("msetnx");
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[a.length];
         boolean set = c.writer().atomically(tx -> {
             for (int i = 1; i < a.length; i += 2) if (tx.contains(ks, a[i])) return false;
-            for (int i = 1; i < a.length; i += 2) tx.put(ks, a[i], a[i + 1], 0);
+            for (int i = 1; i < a.length; i += 2) {
+                created[i] = !tx.contains(ks, a[i]); // a key given twice is new only the first time
+                tx.put(ks, a[i], a[i + 1], 0);
+            }
             return true;
         });
+        if (set) for (int i = 1; i < a.length; i += 2) KeyEvents.written(c, PubSub.STRING, "set", a[i], created[i]);
         c.reply().integer(set ? 1 : 0);
     }
 
@@ -325,8 +361,10 @@ final class StringCommands {
         Keyspace ks = c.keyspace();
         long max = maxStringLength(c);
         byte[] add = a[2];
+        boolean[] created = new boolean[1];
         long len = c.writer().atomically(tx -> {
             byte[] cur = tx.get(ks, a[1]);
+            created[0] = cur == null;
             if (cur == null) {
                 tx.put(ks, a[1], add, 0);
                 return (long) add.length;
@@ -337,6 +375,7 @@ final class StringCommands {
             tx.put(ks, a[1], v, keptExpiry(tx, ks, a[1]));
             return (long) v.length;
         });
+        KeyEvents.written(c, PubSub.STRING, "append", a[1], created[0]);
         c.reply().integer(len);
     }
 
@@ -352,8 +391,10 @@ final class StringCommands {
         byte[] part = a[3];
         Keyspace ks = c.keyspace();
         long max = maxStringLength(c);
+        boolean[] created = new boolean[1];
         long len = c.writer().atomically(tx -> {
             byte[] cur = tx.get(ks, a[1]);
+            created[0] = cur == null;
             if (part.length == 0) return cur == null ? 0L : (long) cur.length; // nothing to write
             checkStringLength(offset, part.length, max);
             int end = (int) (offset + part.length);
@@ -362,6 +403,7 @@ final class StringCommands {
             tx.put(ks, a[1], v, cur == null ? 0 : keptExpiry(tx, ks, a[1]));
             return (long) v.length;
         });
+        if (part.length > 0) KeyEvents.written(c, PubSub.STRING, "setrange", a[1], created[0]);
         c.reply().integer(len);
     }
 
@@ -392,8 +434,10 @@ final class StringCommands {
 
     private static void incrBy(Client c, byte[] key, long by) {
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[1];
         long n = c.writer().atomically(tx -> {
             byte[] cur = tx.get(ks, key);
+            created[0] = cur == null;
             long v = 0;
             if (cur != null) {
                 Long parsed = Args.parseLong(cur);
@@ -407,13 +451,16 @@ final class StringCommands {
             tx.put(ks, key, ascii(Long.toString(r)), keptExpiry(tx, ks, key));
             return r;
         });
+        KeyEvents.written(c, PubSub.STRING, "incrby", key, created[0]);
         c.reply().integer(n);
     }
 
     private static void incrbyfloat(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[1];
         byte[] out = c.writer().atomically(tx -> {
             byte[] cur = tx.get(ks, a[1]);
+            created[0] = cur == null;
             LongDouble v = cur == null ? LongDouble.ZERO : LongDouble.parse(cur);
             LongDouble by = LongDouble.parse(a[2]);
             if (v == null || by == null) throw Errors.error(Errors.NOT_FLOAT);
@@ -423,6 +470,7 @@ final class StringCommands {
             tx.put(ks, a[1], s, keptExpiry(tx, ks, a[1]));
             return s;
         });
+        KeyEvents.written(c, PubSub.STRING, "incrbyfloat", a[1], created[0]);
         c.reply().bulk(out);
     }
 

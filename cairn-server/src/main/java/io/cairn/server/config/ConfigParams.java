@@ -133,7 +133,8 @@ final class ConfigParams {
         l.add(p("hll-sparse-max-bytes", "3000", true, bytes(0, Long.MAX_VALUE), "longest sparse HyperLogLog value; an edit that would pass it turns the value dense"));
         // events, diagnostics
         l.add(p("notify-keyspace-events", "", true, ConfigParams::keyspaceEvents,
-                "stored and validated as Redis does (classes Ag$lshzxeKEtmdn); events are sent once pub/sub arrives"));
+                "keyspace events to publish, Redis's classes (K keyspace, E keyevent, g generic, $ string, n new, A all,"
+                        + " ...); Cairn's string and generic commands send them, expired (x) and evicted (e) keys do not"));
         l.add(p("hz", "10", true, s -> {
             long v = Long.parseLong(range(0, Integer.MAX_VALUE).apply(s));
             return Long.toString(Math.max(1, Math.min(500, v))); // Redis clamps to 1..500

@@ -1,7 +1,9 @@
 package io.cairn.server.pubsub;
 
+import io.cairn.server.command.Client;
 import io.cairn.server.command.Glob;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server's pub/sub broker: who is subscribed to which channels and patterns, and PUBLISH.
+ * The server's pub/sub broker: who is subscribed to which channels and patterns, PUBLISH, and Redis's keyspace
+ * notifications ({@code notify-keyspace-events}).
  *
  * <p>Thread safety: every method may be called from any event loop. Subscribing and unsubscribing change the calling
  * connection's own {@link Subscriber} and must run on that connection's event loop; the shared maps are concurrent,
@@ -18,11 +21,63 @@ import java.util.concurrent.ConcurrentHashMap;
  * they were published; for one message, channel subscribers are offered it before pattern subscribers, as in Redis.
  */
 public final class PubSub {
+    // Redis's notification classes (server.h's NOTIFY_*), the same bits
+    public static final int KEYSPACE = 1;        // K
+    public static final int KEYEVENT = 1 << 1;   // E
+    public static final int GENERIC = 1 << 2;    // g
+    public static final int STRING = 1 << 3;     // $
+    public static final int LIST = 1 << 4;       // l
+    public static final int SET = 1 << 5;        // s
+    public static final int HASH = 1 << 6;       // h
+    public static final int ZSET = 1 << 7;       // z
+    public static final int EXPIRED = 1 << 8;    // x
+    public static final int EVICTED = 1 << 9;    // e
+    public static final int STREAM = 1 << 10;    // t
+    public static final int KEYMISS = 1 << 11;   // m, not part of A
+    public static final int MODULE = 1 << 13;    // d
+    public static final int NEW = 1 << 14;       // n, not part of A
+    static final int ALL = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+
+    private static final byte[] KEYSPACE_PREFIX = "__keyspace@".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEYEVENT_PREFIX = "__keyevent@".getBytes(StandardCharsets.US_ASCII);
+
     private final Map<Name, Set<Subscriber>> channels = new ConcurrentHashMap<>();
     private final Map<Name, Set<Subscriber>> patterns = new ConcurrentHashMap<>();
+    private volatile int notifyFlags;
     private volatile long queueLimit;
 
     // ------------------------------------------------------------------ settings
+
+    /** Sets the classes of keyspace events to publish from {@code notify-keyspace-events} ("", "KEA", "Ex$", ...). */
+    public void notifyKeyspaceEvents(String classes) {
+        notifyFlags = parseFlags(classes);
+    }
+
+    /** Redis's {@code keyspaceEventsStringToFlags}; the config already refused any other letter. */
+    static int parseFlags(String classes) {
+        int f = 0;
+        for (char ch : classes.toCharArray()) {
+            f |= switch (ch) {
+                case 'A' -> ALL;
+                case 'g' -> GENERIC;
+                case '$' -> STRING;
+                case 'l' -> LIST;
+                case 's' -> SET;
+                case 'h' -> HASH;
+                case 'z' -> ZSET;
+                case 'x' -> EXPIRED;
+                case 'e' -> EVICTED;
+                case 'K' -> KEYSPACE;
+                case 'E' -> KEYEVENT;
+                case 't' -> STREAM;
+                case 'm' -> KEYMISS;
+                case 'd' -> MODULE;
+                case 'n' -> NEW;
+                default -> throw new IllegalArgumentException("not a keyspace event class: " + ch);
+            };
+        }
+        return f;
+    }
 
     /**
      * The most bytes of messages a subscriber may have queued for its event loop before a publisher closes it instead
@@ -31,6 +86,48 @@ public final class PubSub {
      */
     public void queueLimit(long bytes) {
         queueLimit = bytes;
+    }
+
+    // ------------------------------------------------------------------ keyspace notifications
+
+    /** Whether events of class {@code type} are published at all: a command may skip work done only for them. */
+    public boolean wants(int type) {
+        int f = notifyFlags;
+        return (f & type) != 0 && (f & (KEYSPACE | KEYEVENT)) != 0;
+    }
+
+    /** {@link #notify(Client, int, String, byte[], int)} in the client's selected database. */
+    public void notify(Client c, int type, String event, byte[] key) {
+        notify(c, type, event, key, c.db());
+    }
+
+    /**
+     * Publishes keyspace event {@code event} (Redis's name: "set", "del", "expire", ...) of class {@code type} (one of
+     * the constants) for {@code key} in database {@code db}, as Redis does: {@code event} on
+     * {@code __keyspace@<db>__:<key>} (class K) and {@code key} on {@code __keyevent@<db>__:<event>} (class E). A
+     * command calls it after its write. Costs a volatile read when the class is off. Nothing is published for a named
+     * keyspace ({@code db} -1). The messages leave with the command's reply, once its write is durable (see
+     * {@link Client#holdMessage}), so no subscriber hears of a write the server has not acknowledged.
+     */
+    public void notify(Client c, int type, String event, byte[] key, int db) {
+        int f = notifyFlags;
+        if ((f & type) == 0 || db < 0) return;
+        byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
+        byte[] dbBytes = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
+        if ((f & KEYSPACE) != 0) c.holdMessage(channel(KEYSPACE_PREFIX, dbBytes, key), ev);
+        if ((f & KEYEVENT) != 0) c.holdMessage(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
+    }
+
+    private static byte[] channel(byte[] prefix, byte[] db, byte[] suffix) {
+        byte[] ch = new byte[prefix.length + db.length + 3 + suffix.length];
+        System.arraycopy(prefix, 0, ch, 0, prefix.length);
+        System.arraycopy(db, 0, ch, prefix.length, db.length);
+        int at = prefix.length + db.length;
+        ch[at] = '_';
+        ch[at + 1] = '_';
+        ch[at + 2] = ':';
+        System.arraycopy(suffix, 0, ch, at + 3, suffix.length);
+        return ch;
     }
 
     // ------------------------------------------------------------------ subscriptions (on the subscriber's event loop)
