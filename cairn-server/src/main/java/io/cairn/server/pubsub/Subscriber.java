@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -93,7 +94,13 @@ public final class Subscriber {
         }
         queuedBytes.addAndGet(size);
         queue.add(m);
-        if (scheduled.compareAndSet(false, true)) loop.execute(this::runDelivery);
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::runDelivery);
+            } catch (RejectedExecutionException e) {
+                discardQueued(); // the server is shutting down: the connection will not be written to again
+            }
+        }
     }
 
     private void runDelivery() {
