@@ -41,8 +41,11 @@ final class ConnectionCommands {
                         c.reply().array(2);
                         c.reply().bulk("pong");
                         c.reply().bulk(a.length == 2 ? a[1] : new byte[0]);
-                    } else if (a.length == 2) c.reply().bulk(a[1]);
-                    else c.reply().pong();
+                    } else if (a.length == 2) {
+                        c.reply().bulk(a[1]);
+                    } else {
+                        c.reply().pong();
+                    }
                 }));
         t.add(Command.of("echo", 2, "fast").group("connection").doc("Returns the given string.", "1.0.0")
                 .run((c, a) -> c.reply().bulk(a[1])));
