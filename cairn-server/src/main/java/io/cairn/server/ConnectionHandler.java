@@ -142,6 +142,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         server.unregister(client);
         server.pubsub().unsubscribeAll(client.subscriber());
         client.subscriber().discardQueued();
+        publishWhenDurable();
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
         waiting.clear();
@@ -394,6 +395,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             publish(c.messages());
             if (!send(c.bytes())) break;
         }
+    }
+
+    /**
+     * The connection closed with keyspace events still held (their replies waiting for durability, or not yet ended):
+     * the writes happened all the same, so their events are published once durable, in order, without the replies.
+     */
+    private void publishWhenDurable() {
+        List<byte[]> messages = new java.util.ArrayList<>();
+        for (Chunk c : waiting) if (c.messages() != null) messages.addAll(c.messages());
+        List<byte[]> held = client.takeHeldMessages();
+        if (held != null) messages.addAll(held);
+        if (messages.isEmpty()) return;
+        client.writer().whenDurable(client.writer().lastSequence()).whenComplete((v, err) -> {
+            if (err == null) publish(messages);
+        });
     }
 
     /** Publishes the keyspace events a chunk of replies carried, now that their writes are durable. */

@@ -139,6 +139,19 @@ class KeyspaceNotificationsTest extends SharedServerTest {
     }
 
     @Test
+    void writerClosingBeforeItsReply_stillHasItsEventsSent() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "KEA");
+            try (RawClient w = server.raw()) {
+                w.send("SET", "hasty", "v"); // and close without waiting for the reply
+            }
+            // the events come once the write is durable, whether or not its connection is still there to answer
+            assertThat(sub.read()).isEqualTo("*4\r\n" + bulk("pmessage") + bulk("__key*__:*") + bulk("__keyspace@0__:hasty") + bulk("set"));
+            assertThat(sub.read()).isEqualTo("*4\r\n" + bulk("pmessage") + bulk("__key*__:*") + bulk("__keyevent@0__:set") + bulk("hasty"));
+        }
+    }
+
+    @Test
     void getex_sendsExpirePersistOrDel() throws Exception {
         try (Jedis j = server.jedis(); RawClient sub = listen()) {
             flags(j, "KA");
