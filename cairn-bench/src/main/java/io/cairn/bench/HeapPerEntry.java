@@ -104,7 +104,7 @@ public final class HeapPerEntry {
     }
 
     /** Used heap after repeated full GCs, once two consecutive readings agree within 64 KiB. */
-    private static long settledUsedHeap() throws InterruptedException {
+    static long settledUsedHeap() throws InterruptedException {
         long last = Long.MAX_VALUE;
         for (int i = 0; i < 20; i++) {
             System.gc();

@@ -11,7 +11,6 @@ final class StoreErrors {
         return switch (e.code()) {
             case NOT_A_NUMBER -> e.getMessage() != null && e.getMessage().contains("overflow")
                     ? "ERR increment or decrement would overflow" : "ERR value is not an integer or out of range";
-            case WRONG_TYPE -> "WRONGTYPE Operation against a key holding the wrong kind of value";
             case TOO_LARGE -> "ERR " + e.getMessage();
             case READ_ONLY -> "MISCONF Errors writing to the write-ahead log: " + e.getMessage();
             case DISK_FULL -> "MISCONF " + e.getMessage();
