@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -253,10 +254,48 @@ final class Engine {
         applySeq = seq;
         replaying = true;
         try {
+            if (m instanceof Mutation.Batch b) {
+                // decided once for the whole record, before any of it applies: a batch may change one collection
+                // twice, and its first change already stamps the record's sequence on it
+                heldAtStart = new HashSet<>();
+                for (Mutation x : b.mutations()) {
+                    int id = keyspaceOf(x);
+                    byte[] key = keyOf(x);
+                    if (key != null && id >= 0 && id < byId.length && byId[id] != null && held(byId[id], key)) {
+                        heldAtStart.add(heldKey(id, key));
+                    }
+                }
+            }
             apply(m);
         } finally {
             replaying = false;
+            heldAtStart = null;
         }
+    }
+
+    /** While a batch replays: the keys whose collections held the record before it started (see {@link #held}). */
+    private Set<ByteBuffer> heldAtStart;
+
+    private static ByteBuffer heldKey(int keyspace, byte[] key) {
+        return ByteBuffer.allocate(4 + key.length).putInt(keyspace).put(key).flip();
+    }
+
+    private static int keyspaceOf(Mutation m) {
+        if (m instanceof Mutation.Put p) return p.keyspace();
+        if (m instanceof Mutation.Delete d) return d.keyspace();
+        if (m instanceof Mutation.Expire e) return e.keyspace();
+        if (m instanceof Mutation.Collection c) return c.keyspace();
+        if (m instanceof Mutation.Value v) return v.keyspace();
+        return -1;
+    }
+
+    private static byte[] keyOf(Mutation m) {
+        if (m instanceof Mutation.Put p) return p.key();
+        if (m instanceof Mutation.Delete d) return d.key();
+        if (m instanceof Mutation.Expire e) return e.key();
+        if (m instanceof Mutation.Collection c) return c.key();
+        if (m instanceof Mutation.Value v) return v.key();
+        return null;
     }
 
     Mutation decode(long seq, ByteBuffer payload) {
@@ -608,6 +647,7 @@ final class Engine {
      * saw it after that record), so the record must be skipped.
      */
     private boolean held(KeyspaceState ks, byte[] key) {
+        if (heldAtStart != null) return heldAtStart.contains(heldKey(ks.id, key));
         byte[] c = ks.index().get(key);
         return c != null && Cells.type(c) != Cells.STRING && seqOf(c) >= applySeq;
     }
@@ -673,7 +713,7 @@ final class Engine {
         Index index = ks.index();
         byte[] cell = index.get(key);
         int type = CollectionOps.typeOf(m.op());
-        if (replaying && cell != null && Cells.type(cell) != Cells.STRING && seqOf(cell) >= applySeq) return;
+        if (replaying && held(ks, key)) return;
         ks.markDirty(hash);
         io.cairn.collection.CollectionValue v;
         long expireAt = 0;

@@ -27,6 +27,8 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
     private List<Mutation.Collection> pending;
     /** Whether the next change starts afresh (the key was absent when it was decided). */
     private boolean fresh;
+    /** While changes are pending on a shared value: how they change its size. */
+    private int sizeDelta;
 
     TxnCollection(Txn txn, KeyspaceState ks, byte[] key, int type, CollectionValue value, boolean shared) {
         this.txn = txn;
@@ -42,6 +44,8 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
     CollectionValue current() {
         txn.check();
         if (pending != null) {
+            sizeDelta = 0;
+            dropOverlay();
             CollectionValue copy = value.copy();
             for (Mutation.Collection m : pending) CollectionOps.apply(copy, m.op(), m.a(), m.b(), m.items());
             pending = null;
@@ -53,12 +57,32 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
 
     /** Whether the key holds this collection (a collection is never empty: its last element removed, it is gone). */
     public boolean exists() {
-        return current() != null;
+        return size() > 0;
     }
 
     public int size() {
+        txn.check();
+        if (deferred()) return value.size() + sizeDelta;
         CollectionValue v = current();
         return v == null ? 0 : v.size();
+    }
+
+    /**
+     * Whether the block has changed a large value it has not copied: the live structure plus {@code pending}. Point
+     * reads then look at the subclass's overlay of changed elements first, so a block that changes a large
+     * collection many times (a bulk load) never copies it; only a read of the whole value does.
+     */
+    boolean deferred() {
+        return shared && pending != null;
+    }
+
+    /** The live value under a deferred block's changes. */
+    CollectionValue base() {
+        return value;
+    }
+
+    /** Forgets the subclass's overlay of changed elements (the value has been copied with them applied). */
+    void dropOverlay() {
     }
 
     /** When the key expires: epoch milliseconds, 0 if never, {@link Txn#ABSENT} if absent. */
@@ -69,6 +93,11 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
 
     /** Records one change and makes it visible to the rest of the block. */
     void change(int op, long a, long b, byte[][] items) {
+        change(op, a, b, items, 0);
+    }
+
+    /** {@link #change}, with how it changes the size (needed only for a change a subclass can overlay). */
+    void change(int op, long a, long b, byte[][] items, int delta) {
         txn.check();
         txn.engine.checkKey(key);
         for (byte[] x : items) txn.engine.checkValue(x);
@@ -78,6 +107,7 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
         if (shared) {
             if (pending == null) pending = new ArrayList<>(2);
             pending.add(m);
+            sizeDelta += delta;
             return;
         }
         if (value == null) value = CollectionValue.empty(type);
@@ -90,6 +120,8 @@ public abstract sealed class TxnCollection permits TxnHash, TxnList, TxnSet, Txn
 
     /** The block replaced or deleted the key: this view no longer says what it holds. */
     void invalidate() {
+        dropOverlay();
+        sizeDelta = 0;
         value = null;
         shared = false;
         pending = null;

@@ -55,7 +55,7 @@ public final class TxnList extends TxnCollection {
         ListValue l = value();
         if (l == null) return 0;
         int found = 0;
-        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
         for (int i = 0; i < l.size() && found < limit; i++) if (java.util.Arrays.equals(l.get(i), element)) found++;
         if (found == 0) return 0;
         change(CollectionOps.LREM, count, 0, new byte[][]{element});

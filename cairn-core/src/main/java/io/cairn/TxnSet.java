@@ -21,31 +21,49 @@ public final class TxnSet extends TxnCollection {
         return (SetValue) current();
     }
 
+    /** While {@link #deferred}: the members this block added (true) or removed (false). */
+    private java.util.HashMap<ByteBuffer, Boolean> overlay;
+
+    @Override
+    void dropOverlay() {
+        overlay = null;
+    }
+
     public boolean contains(byte[] member) {
+        txn.check();
+        if (deferred()) {
+            Boolean o = overlay == null ? null : overlay.get(ByteBuffer.wrap(member));
+            return o != null ? o : ((SetValue) base()).contains(member);
+        }
         SetValue s = value();
         return s != null && s.contains(member);
     }
 
     /** Adds members; returns how many are new. */
     public int add(byte[]... members) {
-        SetValue s = value();
         Set<ByteBuffer> seen = new HashSet<>();
         List<byte[]> added = new ArrayList<>();
-        for (byte[] m : members) if ((s == null || !s.contains(m)) && seen.add(ByteBuffer.wrap(m))) added.add(m);
+        for (byte[] m : members) if (!contains(m) && seen.add(ByteBuffer.wrap(m))) added.add(m);
         if (added.isEmpty()) return 0;
-        change(CollectionOps.SADD, 0, 0, added.toArray(new byte[0][]));
+        change(CollectionOps.SADD, 0, 0, added.toArray(new byte[0][]), added.size());
+        note(added, true);
         return added.size();
     }
 
     /** Removes members; returns how many were present. */
     public int remove(byte[]... members) {
-        SetValue s = value();
-        if (s == null) return 0;
         Set<ByteBuffer> seen = new HashSet<>();
         List<byte[]> present = new ArrayList<>();
-        for (byte[] m : members) if (s.contains(m) && seen.add(ByteBuffer.wrap(m))) present.add(m);
+        for (byte[] m : members) if (contains(m) && seen.add(ByteBuffer.wrap(m))) present.add(m);
         if (present.isEmpty()) return 0;
-        change(CollectionOps.SREM, 0, 0, present.toArray(new byte[0][]));
+        change(CollectionOps.SREM, 0, 0, present.toArray(new byte[0][]), -present.size());
+        note(present, false);
         return present.size();
+    }
+
+    private void note(List<byte[]> members, boolean in) {
+        if (!deferred()) return;
+        if (overlay == null) overlay = new java.util.HashMap<>();
+        for (byte[] m : members) overlay.put(ByteBuffer.wrap(m), in);
     }
 }

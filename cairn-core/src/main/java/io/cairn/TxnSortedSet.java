@@ -21,10 +21,27 @@ public final class TxnSortedSet extends TxnCollection {
         return (ZSetValue) current();
     }
 
+    /** While {@link #deferred}: the members this block changed, to their scores (NaN: removed). */
+    private java.util.HashMap<ByteBuffer, Double> overlay;
+
+    @Override
+    void dropOverlay() {
+        overlay = null;
+    }
+
     /** The member's score, or NaN if absent. */
     public double score(byte[] member) {
+        txn.check();
+        if (deferred()) {
+            Double o = overlay == null ? null : overlay.get(ByteBuffer.wrap(member));
+            return o != null ? o : ((ZSetValue) base()).index().score(member);
+        }
         ZSetValue z = value();
         return z == null ? Double.NaN : z.index().score(member);
+    }
+
+    public boolean contains(byte[] member) {
+        return !Double.isNaN(score(member));
     }
 
     /**
@@ -34,29 +51,34 @@ public final class TxnSortedSet extends TxnCollection {
     public int set(byte[][] members, double[] scores) {
         if (members.length != scores.length) throw new IllegalArgumentException("one score per member");
         if (members.length == 0) return 0;
-        ZSetValue z = value();
         Set<ByteBuffer> seen = new HashSet<>();
         int added = 0;
         byte[][] items = new byte[members.length * 2][];
         for (int i = 0; i < members.length; i++) {
             if (Double.isNaN(scores[i])) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "a score is NaN");
-            if ((z == null || !z.index().contains(members[i])) && seen.add(ByteBuffer.wrap(members[i]))) added++;
+            if (!contains(members[i]) && seen.add(ByteBuffer.wrap(members[i]))) added++;
             items[2 * i] = members[i];
             items[2 * i + 1] = CollectionOps.score(scores[i]);
         }
-        change(CollectionOps.ZADD, 0, 0, items);
+        change(CollectionOps.ZADD, 0, 0, items, added);
+        if (deferred()) {
+            if (overlay == null) overlay = new java.util.HashMap<>();
+            for (int i = 0; i < members.length; i++) overlay.put(ByteBuffer.wrap(members[i]), scores[i] + 0.0);
+        }
         return added;
     }
 
     /** Removes members; returns how many were present. */
     public int remove(byte[]... members) {
-        ZSetValue z = value();
-        if (z == null) return 0;
         Set<ByteBuffer> seen = new HashSet<>();
         List<byte[]> present = new ArrayList<>();
-        for (byte[] m : members) if (z.index().contains(m) && seen.add(ByteBuffer.wrap(m))) present.add(m);
+        for (byte[] m : members) if (contains(m) && seen.add(ByteBuffer.wrap(m))) present.add(m);
         if (present.isEmpty()) return 0;
-        change(CollectionOps.ZREM, 0, 0, present.toArray(new byte[0][]));
+        change(CollectionOps.ZREM, 0, 0, present.toArray(new byte[0][]), -present.size());
+        if (deferred()) {
+            if (overlay == null) overlay = new java.util.HashMap<>();
+            for (byte[] m : present) overlay.put(ByteBuffer.wrap(m), Double.NaN);
+        }
         return present.size();
     }
 }

@@ -331,6 +331,38 @@ class CollectionsTest {
     }
 
     @Test
+    void aBlockChangingOneCollectionTwiceIsReplayedWhole() {
+        try (Cairn db = Cairn.open(dir, opts().build())) {
+            Keyspace ks = db.defaultKeyspace();
+            db.atomically(tx -> {
+                tx.list(ks, b("l")).push(false, b("a"), b("b"), b("c"));
+                return null;
+            });
+            db.checkpoint();
+            // a rotation (LMOVE l l): a pop and a push of one list in one record; then two pushes in one record
+            db.atomically(tx -> {
+                TxnList l = tx.list(ks, b("l"));
+                byte[] last = l.pop(false, 1).get(0);
+                l.push(true, last);
+                return null;
+            });
+            db.atomically(tx -> {
+                tx.list(ks, b("l")).push(false, b("d"));
+                tx.list(ks, b("l")).push(false, b("e"));
+                tx.hash(ks, b("h")).put(b("f"), b("1"));
+                tx.hash(ks, b("h")).put(b("g"), b("2"));
+                return null;
+            });
+            db.atomically(tx -> tx.list(ks, b("l")).value().size());
+        }
+        try (Cairn db = Cairn.open(dir, opts().build())) {
+            assertThat(contents(db, db.defaultKeyspace()))
+                    .containsEntry("l", "l:[c, a, b, d, e]")
+                    .containsEntry("h", "h:{f=1, g=2}");
+        }
+    }
+
+    @Test
     void seededRunsMatchModelsThroughRestartsAndCheckpoints() {
         long seed = Long.getLong("cairn.collections.seed", System.nanoTime());
         SplittableRandom r = new SplittableRandom(seed);

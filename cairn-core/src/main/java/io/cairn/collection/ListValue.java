@@ -74,7 +74,7 @@ public final class ListValue extends CollectionValue {
      */
     public int removeOccurrences(long count, byte[] e) {
         int removed = 0;
-        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
         if (count >= 0) {
             for (int i = 0; i < items.size() && removed < limit; ) {
                 if (Arrays.equals(items.get(i), e)) {
