@@ -131,6 +131,25 @@ public final class Cairn implements AutoCloseable {
         return engine.atomicallyAsync(op);
     }
 
+    /**
+     * Runs {@code body} with the store to the calling thread alone, and returns once what it wrote is durable.
+     *
+     * <p>While {@code body} runs, no other thread writes, and other threads' reads wait, so no one sees part of what it
+     * does. Every write it makes on this thread, through any API ({@link Keyspace}, {@link Writer}, {@link WriteBatch},
+     * {@link #atomically}), is applied at once (so its own later reads see it) and all of them are logged as one
+     * record when it returns: after a crash, recovery has all of them or none. Keep it short: the whole store waits for
+     * it. Groups do not nest, and a checkpoint or backup cannot be taken inside one ({@code INVALID_ARGUMENT}).
+     *
+     * <p>If {@code body} throws, nothing is rolled back: the writes it made before throwing are logged as one record
+     * and made durable, then the exception is rethrown (as a Redis {@code EXEC} keeps the commands that ran). If that
+     * record cannot be appended (a full disk, an I/O error), memory is ahead of the log: the store turns read-only
+     * until it is reopened, which recovers the state without the group, and this throws
+     * {@link CairnException.Code#READ_ONLY}.
+     */
+    public <R> R exclusively(java.util.function.Supplier<R> body) {
+        return engine.exclusively(body);
+    }
+
     /** A new {@link Writer}: writes that return before they are durable, for one thread. */
     public Writer writer() {
         return new Writer(engine);

@@ -574,6 +574,11 @@ final class Checkpoints {
             } finally {
                 engine.scanGate.readLock().unlock();
             }
+            // The walk may have seen writes of an exclusive group, which are applied before their one record is
+            // appended: wait for any group open now to end (its record appended, or the store read-only) so the sync
+            // below covers what the walk saw.
+            engine.writeLock.lock();
+            engine.writeLock.unlock();
             engine.wal.sync(); // the log must hold S durably before a snapshot claims it
             m.write(dir, files);
             base = m;

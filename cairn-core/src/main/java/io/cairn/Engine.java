@@ -66,8 +66,6 @@ final class Engine {
      */
     private final Map<Long, io.cairn.collection.CollectionValue> large = new HashMap<>();
     private long nextHandle = 1;
-    /** The sequence of the record being applied: a collection remembers the last one that changed it. */
-    long applySeq;
     /**
      * Whether records are being replayed after a snapshot: a record a collection already holds (its sequence is at or
      * below the collection's) is skipped, so a snapshot that saw a collection after later changes stays exact.
@@ -106,6 +104,25 @@ final class Engine {
     private Path openKey;
     private ByteBuffer encodeBuffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
     private long opSeq;
+    /**
+     * The sequence of the log record that the mutation being applied belongs to, set before every {@link #apply}: a
+     * live write's own record, the record recovery or a restore replays, or in an exclusive group the sequence the
+     * group's one record will get (nothing else appends while a group is open). Writer only.
+     */
+    long applySeq;
+    /** The open exclusive group's mutations in order, null when none is open; guarded by the write lock. */
+    private List<Mutation> group;
+    /** The sequence the open group's record will get. */
+    private long groupSeq;
+    /** The open group's stamp on the write side of {@link #batchLock}. */
+    private long groupStamp;
+    /**
+     * The thread that holds the open exclusive group, else null. Read on the slow paths only: a reader whose optimistic
+     * read failed checks it before waiting on {@link #batchLock}, which that thread itself holds.
+     */
+    private volatile Thread groupOwner;
+    /** The thread in {@link #lockBatch}'s hold of the batch lock; only touched while applying, under the write lock. */
+    private Thread batchOwner;
     private Thread expirer;
     private volatile boolean closed;
     private volatile long expiredReclaimed;
@@ -403,8 +420,16 @@ final class Engine {
         return f;
     }
 
-    /** Logs {@code m} and applies it; returns what {@link #apply} returns. Under the write lock only. */
+    /**
+     * Logs {@code m} and applies it; returns what {@link #apply} returns. Under the write lock only. In an exclusive
+     * group (whose owner is then the only thread that can be here) it is applied now and logged with the group.
+     */
     private byte[] log(Mutation m) {
+        if (group != null) {
+            addToGroup(m);
+            applySeq = groupSeq;
+            return apply(m);
+        }
         if (timedLog) {
             long now = clock.millis();
             if (now > lastTick) {
@@ -494,11 +519,11 @@ final class Engine {
             return null;
         }
         if (m instanceof Mutation.Batch b) {
-            long stamp = batchLock.writeLock();
+            long stamp = lockBatch();
             try {
                 for (Mutation x : b.mutations()) apply(x);
             } finally {
-                batchLock.unlockWrite(stamp);
+                unlockBatch(stamp);
             }
             return null;
         }
@@ -507,7 +532,7 @@ final class Engine {
             KeyspaceState b = state(w.b());
             a.dirty = KeyspaceState.allDirty();
             b.dirty = KeyspaceState.allDirty();
-            long stamp = batchLock.writeLock();
+            long stamp = lockBatch();
             try {
                 Index ia = a.index();
                 a.index(b.index());
@@ -521,7 +546,7 @@ final class Engine {
                 b.expiries.clear();
                 b.expiries.addAll(ea);
             } finally {
-                batchLock.unlockWrite(stamp);
+                unlockBatch(stamp);
             }
             return null;
         }
@@ -576,6 +601,25 @@ final class Engine {
             return null;
         }
         throw new IllegalArgumentException("unknown mutation " + m);
+    }
+
+    /**
+     * Takes the write side of {@link #batchLock} for an apply that readers must see whole, or returns 0 when the
+     * calling thread holds it already: its exclusive group, or a batch whose mutations include a swap (a
+     * {@link StampedLock} is not reentrant).
+     */
+    private long lockBatch() {
+        Thread me = Thread.currentThread();
+        if (groupOwner == me || batchOwner == me) return 0;
+        long stamp = batchLock.writeLock();
+        batchOwner = me;
+        return stamp;
+    }
+
+    private void unlockBatch(long stamp) {
+        if (stamp == 0) return;
+        batchOwner = null;
+        batchLock.unlockWrite(stamp);
     }
 
     /** The same cells in an index of {@code kind}; with {@code copy}, large collections are copied, not shared. */
@@ -896,7 +940,7 @@ final class Engine {
     private byte[] liveCell(KeyspaceState ks, byte[] key) {
         long stamp = batchLock.tryOptimisticRead();
         byte[] c = ks.index().get(key);
-        if (!batchLock.validate(stamp)) {
+        if (!batchLock.validate(stamp) && groupOwner != Thread.currentThread()) { // a group's owner holds the lock
             stamp = batchLock.readLock();
             try {
                 c = ks.index().get(key);
@@ -950,6 +994,7 @@ final class Engine {
             long stamp = batchLock.tryOptimisticRead();
             T result = read.get();
             if (batchLock.validate(stamp)) return result;
+            if (groupOwner == Thread.currentThread()) return result; // the group's owner holds the lock: no one else writes
         }
         long stamp = batchLock.readLock();
         try {
@@ -1170,6 +1215,136 @@ final class Engine {
         if (d.seq() == 0) f.complete(d.result());
         else wal.completeWhenDurable(d.seq(), f, d.result());
         return f;
+    }
+
+    // ---------------------------------------------------------------- exclusive groups
+
+    /**
+     * Opens an exclusive group on the calling thread: until {@link #endGroup}, no other thread writes, and no other
+     * thread reads (its reads wait), while every write this thread makes, through any API, is applied at once (so its
+     * later reads see it) and kept for one log record. Takes the write lock and the write side of the batch lock;
+     * groups do not nest. Any TIME record due is appended here, so that the group's record gets the sequence
+     * predicted now ({@link #applySeq}).
+     */
+    void beginGroup() {
+        writeLock.lock();
+        try {
+            if (group != null) {
+                throw new IllegalStateException("an exclusive group is open on this thread already; groups do not nest");
+            }
+            checkWritable(null);
+            if (timedLog) {
+                long now = clock.millis();
+                if (now > lastTick) {
+                    append(new Mutation.Tick(now));
+                    lastTick = now;
+                }
+            }
+            groupSeq = wal.nextSequence();
+            groupStamp = batchLock.writeLock();
+            groupOwner = Thread.currentThread();
+            group = new ArrayList<>();
+        } catch (RuntimeException | Error e) {
+            writeLock.unlock();
+            throw e;
+        }
+    }
+
+    /** Adds {@code m} to the open group, flattening batches: a log record holds one level of batch. */
+    private void addToGroup(Mutation m) {
+        if (m instanceof Mutation.Batch b) {
+            for (Mutation x : b.mutations()) addToGroup(x);
+        } else {
+            group.add(m);
+        }
+    }
+
+    /**
+     * Closes the calling thread's group: appends its mutations as one record (a batch, or the one mutation) and returns
+     * its sequence, 0 if the group wrote nothing; then releases the locks, whatever happens. If the record cannot be
+     * appended, memory is ahead of the log: the store turns read-only (as after a failed fsync, until reopened) and
+     * this throws READ_ONLY.
+     */
+    long endGroup() {
+        if (groupOwner != Thread.currentThread()) throw new IllegalStateException("no exclusive group is open on this thread");
+        List<Mutation> ms = group;
+        try {
+            if (ms.isEmpty()) return 0;
+            Mutation record = ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms);
+            long seq;
+            try {
+                seq = append(record);
+            } catch (RuntimeException e) {
+                String why = "the log record of an exclusive group of " + ms.size() + " writes could not be appended ("
+                        + e.getMessage() + ") after the writes were applied in memory; the store in " + dir
+                        + " refuses writes until it is reopened, and reopening recovers the state without them";
+                wal.fail(new java.io.IOException(why, e));
+                throw new CairnException(CairnException.Code.READ_ONLY, why, e);
+            }
+            if (seq != groupSeq) {
+                throw new IllegalStateException("exclusive group expected sequence " + groupSeq + " but got " + seq);
+            }
+            return seq;
+        } finally {
+            group = null;
+            groupOwner = null;
+            long stamp = groupStamp;
+            groupStamp = 0;
+            batchLock.unlockWrite(stamp);
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code body} in an exclusive group ({@link #beginGroup}) and returns its result without waiting for
+     * durability; {@code logged} receives the group's record's sequence if it wrote anything. If the body throws, what
+     * it wrote has been applied and is logged all the same (nothing is rolled back, as with a Redis EXEC: a command
+     * that ran stays), {@code logged} is told, and the exception is rethrown.
+     */
+    <R> R exclusive(Supplier<R> body, java.util.function.LongConsumer logged) {
+        Objects.requireNonNull(body, "body");
+        beginGroup();
+        R result;
+        try {
+            result = body.get();
+        } catch (RuntimeException | Error e) {
+            try {
+                long seq = endGroup();
+                if (seq > 0) logged.accept(seq);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        long seq = endGroup();
+        if (seq > 0) logged.accept(seq);
+        return result;
+    }
+
+    <R> R exclusively(Supplier<R> body) {
+        long[] seq = {0};
+        R r;
+        try {
+            r = exclusive(body, s -> seq[0] = s);
+        } catch (RuntimeException | Error e) {
+            if (seq[0] > 0) {
+                try {
+                    wal.awaitDurable(seq[0]);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        if (seq[0] > 0) wal.awaitDurable(seq[0]);
+        return r;
+    }
+
+    /** Refuses {@code what} on the thread of an open group: it would see or wait for a group that cannot end. */
+    private void checkNotInGroup(String what) {
+        if (groupOwner == Thread.currentThread()) {
+            throw new CairnException(CairnException.Code.INVALID_ARGUMENT, what + " cannot run inside an exclusive group");
+        }
     }
 
     /**
@@ -1835,6 +2010,7 @@ final class Engine {
 
     SnapshotInfo checkpoint() {
         checkWritable(null);
+        checkNotInGroup("a checkpoint");
         return checkpoints.take();
     }
 
@@ -1854,6 +2030,7 @@ final class Engine {
 
     long backup(Path target) {
         checkWritable(null);
+        checkNotInGroup("a backup");
         Objects.requireNonNull(target, "target");
         return checkpoints.backup(target.toAbsolutePath());
     }

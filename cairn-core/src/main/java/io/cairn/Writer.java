@@ -1,6 +1,7 @@
 package io.cairn;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Writes that are applied at once and leave the caller to choose when to wait for durability: for a server that answers
@@ -25,6 +26,16 @@ public final class Writer {
         Engine.Done<R> d = engine.atomic(op);
         if (d.seq() > 0) lastSequence = d.seq();
         return d.result();
+    }
+
+    /**
+     * Runs {@code body} with the store to this thread alone, as {@link Cairn#exclusively} does, but returns once the
+     * group's one record is appended, without waiting for durability; {@link #lastSequence()} then names that record.
+     * If {@code body} throws, what it wrote is logged all the same and {@link #lastSequence()} names it before the
+     * exception comes out. This is how a server runs a Redis {@code EXEC}.
+     */
+    public <R> R exclusive(Supplier<R> body) {
+        return engine.exclusive(body, seq -> lastSequence = seq);
     }
 
     /** Sets {@code key}, removing any expiry; returns without waiting for durability. */

@@ -390,7 +390,7 @@ public final class Wal implements Closeable {
         if (closed) throw new CairnException(CairnException.Code.CLOSED, "the log in " + dir + " is closed");
         IOException f = failure;
         if (f != null) {
-            throw new CairnException(CairnException.Code.READ_ONLY, "an fsync of the log in " + dir + " failed ("
+            throw new CairnException(CairnException.Code.READ_ONLY, "the log in " + dir + " failed ("
                     + f.getMessage() + "); writes are refused until the store is reopened", f);
         }
     }
@@ -697,6 +697,25 @@ public final class Wal implements Closeable {
 
     public long lastSequence() {
         return writtenSeq;
+    }
+
+    /** The sequence the next record appended will get; under the caller's write lock. */
+    public long nextSequence() {
+        return lastSeq + 1;
+    }
+
+    /**
+     * Turns the log read-only as a failed fsync does, for a caller whose memory is now ahead of the log: every later
+     * append is refused with READ_ONLY naming {@code cause}, and waiters for records not yet durable fail.
+     */
+    public void fail(IOException cause) {
+        syncLock.lock();
+        try {
+            if (failure == null) failure = cause;
+        } finally {
+            syncLock.unlock();
+        }
+        completePending();
     }
 
     public long durableSequence() {
