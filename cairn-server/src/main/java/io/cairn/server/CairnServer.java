@@ -61,6 +61,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private final ServerConfig config;
     private final CommandTable commands = CommandTable.standard();
     private final ServerStats stats = new ServerStats();
+    private final io.cairn.server.command.Watches watches = new io.cairn.server.command.Watches();
     private final ConcurrentHashMap<Long, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
     private final String runId;
@@ -332,6 +333,11 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     @Override
     public Saves saves() {
         return saves;
+    }
+
+    @Override
+    public io.cairn.server.command.Watches watches() {
+        return watches;
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.cairn.server.command.Command;
 import io.cairn.server.command.CommandException;
 import io.cairn.server.command.Errors;
 import io.cairn.server.pubsub.Subscriber;
+import io.cairn.server.command.TransactionCommands;
+import io.cairn.server.command.Watches;
 import io.cairn.server.resp.Reply;
 import io.cairn.server.resp.RespProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -98,6 +100,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean needsAuth = !server.config().get("requirepass").isEmpty();
         Subscriber subscriber = new Subscriber(ctx.executor(), this::deliverMessages, this::subscriberOverflowed);
         client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth, subscriber);
+        client.runner(args -> execute(args, true));
         server.stats().connectionsReceived.increment();
         if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
@@ -143,6 +146,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         server.pubsub().unsubscribeAll(client.subscriber());
         client.subscriber().discardQueued();
         publishWhenDurable();
+        client.resetTransaction();
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
         waiting.clear();
@@ -165,7 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void run(byte[][] args) {
-        execute(args);
+        execute(args, false);
         afterCommand();
     }
 
@@ -221,7 +225,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     // ------------------------------------------------------------------ dispatch
 
-    private void execute(byte[][] args) {
+    /**
+     * Runs one request; {@code inExec} for a command EXEC runs from its queue, which is neither queued again nor may
+     * defer its reply (EXEC's reply is one array written now).
+     */
+    private void execute(byte[][] args, boolean inExec) {
         Command cmd = server.commands().lookup(args[0]);
         String display = null;
         boolean ran = false;
@@ -246,18 +254,36 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 throw Errors.error("ERR Can't execute '" + cmd.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
                         + "/ RESET are allowed in this context");
             }
+            if (!inExec && client.inMulti() && !TransactionCommands.runsInMulti(cmd)) {
+                if (cmd.has("no-multi")) throw Errors.error("ERR Command not allowed inside a transaction");
+                client.queue(args);
+                reply.queued();
+                return;
+            }
             client.lastCommand(display);
             long t0 = System.nanoTime();
             ran = true;
-            cmd.handler().execute(client, args);
+            if (cmd.isWrite()) {
+                Watches watches = server.watches();
+                watches.beforeWrite(client, cmd, args);
+                try {
+                    cmd.handler().execute(client, args);
+                } finally {
+                    watches.afterWrite();
+                }
+            } else {
+                cmd.handler().execute(client, args);
+            }
             Client.Deferred later = client.takeDeferred();
             if (later != null) {
+                if (inExec) throw Errors.error("ERR Command not allowed inside a transaction");
                 block(cmd, t0, later);
                 return;
             }
             cmd.stats().record(System.nanoTime() - t0);
             server.stats().commandsProcessed.increment();
         } catch (RuntimeException e) {
+            if (!ran && !inExec) client.flagMulti(); // refused while queueing: EXEC will answer EXECABORT
             failed(cmd, display, ran, mark, e);
         }
     }

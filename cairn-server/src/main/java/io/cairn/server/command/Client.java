@@ -43,6 +43,21 @@ public final class Client {
     private final Subscriber subscriber;
     /** Channel, message pairs this connection's commands published (keyspace events): they leave with its replies. */
     private List<byte[]> held;
+    /** The commands queued since MULTI, null outside a transaction. */
+    private java.util.List<byte[][]> queued;
+    /** A command was refused while queueing: EXEC will answer EXECABORT. */
+    private boolean multiFlagged;
+    /** The keys WATCHed, each with whether it existed then (an expiry after that counts as a change). */
+    private final java.util.Map<Watches.Key, Boolean> watched = new java.util.LinkedHashMap<>();
+    /** A watched key was written by someone (set from any event loop). */
+    private volatile boolean watchTouched;
+    private Runner runner;
+
+    /** Runs one queued command as the connection would, its reply or error going to the reply buffer: for EXEC. */
+    @FunctionalInterface
+    public interface Runner {
+        void run(byte[][] args);
+    }
 
     /** A reply that waits for work done off the event loop: see {@link #replyWhen}. */
     public record Deferred(CompletableFuture<?> work, Runnable reply) {
@@ -213,6 +228,76 @@ public final class Client {
         List<byte[]> h = held;
         held = null;
         return h;
+    }
+
+    // ------------------------------------------------------------------ MULTI and WATCH
+
+    /** Whether MULTI was called and neither EXEC nor DISCARD since. */
+    public boolean inMulti() {
+        return queued != null;
+    }
+
+    void beginMulti() {
+        queued = new java.util.ArrayList<>();
+        multiFlagged = false;
+    }
+
+    /** Queues a command of the open transaction. */
+    public void queue(byte[][] args) {
+        queued.add(args);
+    }
+
+    /** A command was refused while queueing: the transaction will be discarded at EXEC (Redis's flagTransaction). */
+    public void flagMulti() {
+        if (queued != null) multiFlagged = true;
+    }
+
+    boolean multiFlagged() {
+        return multiFlagged;
+    }
+
+    /** Ends the transaction; returns what it queued. */
+    java.util.List<byte[][]> endMulti() {
+        java.util.List<byte[][]> q = queued;
+        queued = null;
+        multiFlagged = false;
+        return q;
+    }
+
+    /** Ends any transaction and forgets every watched key: DISCARD, RESET, disconnect. */
+    public void resetTransaction() {
+        endMulti();
+        server.watches().unwatch(this);
+    }
+
+    java.util.Collection<Watches.Key> watchedKeys() {
+        return watched.keySet();
+    }
+
+    java.util.Map<Watches.Key, Boolean> watched() {
+        return watched;
+    }
+
+    void clearWatch() {
+        watched.clear();
+        watchTouched = false;
+    }
+
+    void watchTouched() {
+        watchTouched = true;
+    }
+
+    boolean isWatchTouched() {
+        return watchTouched;
+    }
+
+    /** Set by the connection's handler: how EXEC runs each queued command. */
+    public void runner(Runner r) {
+        runner = r;
+    }
+
+    Runner runner() {
+        return runner;
     }
 
     /** Whether a deferred reply is being waited for (CLIENT LIST's flag b; the idle timeout spares such a client). */

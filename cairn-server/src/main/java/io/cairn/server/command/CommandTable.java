@@ -72,6 +72,7 @@ public final class CommandTable {
         KeyspaceCommands.register(t);
         ZSetCommands.register(t);
         PubSubCommands.register(t);
+        TransactionCommands.register(t);
         return t;
     }
 

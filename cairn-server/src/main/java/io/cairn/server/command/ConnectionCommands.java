@@ -175,6 +175,7 @@ final class ConnectionCommands {
 
     private static void reset(Client c, byte[][] a) {
         c.server().pubsub().unsubscribeAll(c.subscriber()); // silently, as Redis leaves them
+        c.resetTransaction();
         c.select(0, c.server().db(0));
         c.reply().protocol(2);
         c.name("");

@@ -85,15 +85,15 @@ final class ServerCommands {
         t.add(Command.of("lastsave", 1, "loading stale fast").group("server")
                 .doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0")
                 .run((c, a) -> c.reply().integer(c.server().saves().lastSaveMillis() / 1000)));
-        t.add(Command.of("save", 1, "admin noscript").group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0")
+        t.add(Command.of("save", 1, "admin noscript no-multi").group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0")
                 .run(ServerCommands::save));
         t.add(Command.of("bgsave", -1, "admin noscript").group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0")
                 .run(ServerCommands::bgsave));
-        t.add(Command.of("backup", 2, "admin noscript").group("server")
+        t.add(Command.of("backup", 2, "admin noscript no-multi").group("server")
                 .doc("Writes a consistent copy of the store into backup-dir/name while writes go on; returns its log sequence.",
                         "0.1.0")
                 .run(ServerCommands::backup));
-        t.add(Command.of("shutdown", -1, "admin noscript loading stale sentinel allow-busy").group("server")
+        t.add(Command.of("shutdown", -1, "admin noscript no-multi loading stale sentinel allow-busy").group("server")
                 .doc("Synchronously saves the database(s) to disk and shuts down the server.", "1.0.0")
                 .run(ServerCommands::shutdown));
         t.add(Command.of("swapdb", 3, "write fast").group("server").doc("Swaps two databases.", "4.0.0")

@@ -50,4 +50,7 @@ public interface ServerContext {
 
     /** Checkpoints: LASTSAVE, SAVE, BGSAVE and INFO persistence. */
     Saves saves();
+
+    /** The keys clients WATCH, and the marks writes leave on them. */
+    Watches watches();
 }

@@ -1,0 +1,102 @@
+package io.cairn.server.command;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The keys clients WATCH, server-wide, as Redis keeps them: from (keyspace, key) to the clients watching it. Every write
+ * command marks its keys' watchers before it runs ({@link #beforeWrite}), using the command table's key positions and
+ * write flag, so every write command is covered without knowing it; a write command without key positions (FLUSHDB,
+ * FLUSHALL, SWAPDB, the KEYSPACE subcommands) marks every watcher of its database, or of all of them. A mark is never
+ * missed, and may be spurious (a write that turns out to change nothing), which only costs the watcher a retry.
+ *
+ * <p>Commands run on several event loops at once, so two orderings are made to hold. A write marks before it writes,
+ * and EXEC checks its marks inside its exclusive group: a write that precedes the group marked before it. And a write
+ * holds the read side of a gate from its look-up to the end of its write, while WATCH registers under the write side:
+ * a write either ended before the registration (the watcher's later reads see it, nothing to mark) or sees it. The
+ * read side is taken with {@code tryLock} (barging past a waiting WATCH): a write inside an EXEC holds the store, and
+ * must not queue behind a WATCH that waits for a write that waits for the store.
+ */
+public final class Watches {
+    /** A watched key of one keyspace (by name: database handles are not unique objects). */
+    record Key(String keyspace, ByteBuffer key) {
+        static Key of(String keyspace, byte[] key) {
+            return new Key(keyspace, ByteBuffer.wrap(key));
+        }
+    }
+
+    private final ConcurrentHashMap<Key, Set<Client>> watchers = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+
+    /** Registers {@code c} as watching {@code keys}; the caller records them on the client too. */
+    void watch(Client c, List<Key> keys) {
+        gate.writeLock().lock();
+        try {
+            for (Key k : keys) watchers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(c);
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    /** Forgets every key {@code c} watches (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
+    public void unwatch(Client c) {
+        Collection<Key> keys = c.watchedKeys();
+        if (keys.isEmpty()) return;
+        for (Key k : keys) {
+            watchers.computeIfPresent(k, (x, set) -> {
+                set.remove(c);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        c.clearWatch();
+    }
+
+    /**
+     * Called before a write command runs: holds the gate and marks the watchers of what it writes. Must be followed by
+     * {@link #afterWrite()} once the command has run, whatever happens.
+     */
+    public void beforeWrite(Client c, Command cmd, byte[][] args) {
+        while (!gate.readLock().tryLock()) Thread.onSpinWait(); // held for a registration's moment only
+        if (watchers.isEmpty()) return;
+        String name = cmd.name();
+        List<Integer> positions = cmd.keyPositions(args.length);
+        if (positions.isEmpty()) {
+            String only = name.equals("flushdb") ? c.keyspace().name() : null;
+            watchers.forEach((k, set) -> {
+                if (only == null || only.equals(k.keyspace())) touch(set);
+            });
+            return;
+        }
+        // MOVE and COPY ... DB write the key in another database too: mark the name in every database
+        boolean anyDb = name.equals("move") || name.equals("copy");
+        String ks = c.keyspace().name();
+        for (int i : positions) {
+            if (anyDb) {
+                ByteBuffer key = ByteBuffer.wrap(args[i]);
+                watchers.forEach((k, set) -> {
+                    if (k.key().equals(key)) touch(set);
+                });
+            } else {
+                Set<Client> set = watchers.get(Key.of(ks, args[i]));
+                if (set != null) touch(set);
+            }
+        }
+    }
+
+    public void afterWrite() {
+        gate.readLock().unlock();
+    }
+
+    private static void touch(Set<Client> set) {
+        for (Client w : set) w.watchTouched();
+    }
+
+    /** How many keys are watched (INFO's watching_clients-like figures and tests). */
+    public int watchedKeys() {
+        return watchers.size();
+    }
+}
