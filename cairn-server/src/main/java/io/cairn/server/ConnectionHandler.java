@@ -1,6 +1,7 @@
 package io.cairn.server;
 
 import io.cairn.CairnException;
+import io.cairn.server.command.Blocking;
 import io.cairn.server.command.Client;
 import io.cairn.server.command.Command;
 import io.cairn.server.command.CommandException;
@@ -147,6 +148,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         client.subscriber().discardQueued();
         publishWhenDurable();
         client.resetTransaction();
+        Blocking.closed(client);
         reply.buffer().release();
         for (Chunk c : waiting) c.bytes().release();
         waiting.clear();
@@ -282,6 +284,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             cmd.stats().record(System.nanoTime() - t0);
             server.stats().commandsProcessed.increment();
+            Blocking.afterCommand(client, cmd, args);
         } catch (RuntimeException e) {
             if (!ran && !inExec) client.flagMulti(); // refused while queueing: EXEC will answer EXECABORT
             failed(cmd, display, ran, mark, e);

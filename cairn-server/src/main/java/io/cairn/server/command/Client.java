@@ -39,6 +39,7 @@ public final class Client {
     private volatile boolean blocked;
     private boolean closeAfterReply;
     private boolean requestsEnded;
+    private boolean denyBlocking;
     private Deferred deferred;
     private final Subscriber subscriber;
     /** Channel, message pairs this connection's commands published (keyspace events): they leave with its replies. */
@@ -307,6 +308,18 @@ public final class Client {
 
     public void blocked(boolean v) {
         blocked = v;
+    }
+
+    /**
+     * Whether blocking commands (BLPOP, BLMOVE, BZPOPMIN, ...) must not block: they then answer at once as if their
+     * timeout had passed, as Redis's do inside MULTI/EXEC. Set by EXEC while it runs the queued commands.
+     */
+    public boolean denyBlocking() {
+        return denyBlocking;
+    }
+
+    public void denyBlocking(boolean v) {
+        denyBlocking = v;
     }
 
     /**

@@ -66,6 +66,7 @@ public final class CommandTable {
         KeyCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
+        ListCommands.register(t);
         StringCommands.register(t);
         BitCommands.register(t);
         HyperLogLogCommands.register(t);

@@ -233,6 +233,9 @@ final class ConnectionCommands {
                             else c.libVersion(value);
                             c.reply().ok();
                         }))
+                .sub(Command.of("client|unblock", -3, "admin noscript loading stale").group("connection")
+                        .doc("Unblocks a client blocked by a blocking command from a different connection.", "5.0.0")
+                        .run(ConnectionCommands::clientUnblock))
                 .sub(Command.of("client|help", 2, "loading stale").group("connection").doc("Returns helpful text about the different subcommands.", "5.0.0")
                         .run((c, a) -> Help.reply(c, "client",
                                 "GETNAME",
@@ -270,8 +273,23 @@ final class ConnectionCommands {
                                 "    * LIB-NAME: the client lib name.",
                                 "    * LIB-VER: the client lib version.",
                                 "SETNAME <name>",
-                                "    Assign the name <name> to the current connection.")))
+                                "    Assign the name <name> to the current connection.",
+                                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                                "    Unblock the specified blocked client.")))
                 .container();
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked on keys (BLPOP, ...) and is now unblocked. */
+    private static void clientUnblock(Client c, byte[][] a) {
+        long id = Args.toLong(a[2]);
+        boolean error = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "ERROR")) error = true;
+            else if (!Args.is(a[3], "TIMEOUT")) throw Errors.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        } else if (a.length > 4) {
+            throw Errors.syntax();
+        }
+        c.reply().integer(Blocking.of(c.server()).unblock(id, error) ? 1 : 0);
     }
 
     /** Redis's rule for client names and library attributes: printable ASCII, no spaces. */

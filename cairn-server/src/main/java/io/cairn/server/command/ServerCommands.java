@@ -351,7 +351,7 @@ final class ServerCommands {
         line(out, "maxclients", s.config().get("maxclients"));
         line(out, "client_recent_max_input_buffer", 0);
         line(out, "client_recent_max_output_buffer", 0);
-        line(out, "blocked_clients", 0);
+        line(out, "blocked_clients", Blocking.of(s).size());
         line(out, "tracking_clients", 0);
         line(out, "clients_in_timeout_table", 0);
     }
