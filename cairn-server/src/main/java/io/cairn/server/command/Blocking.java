@@ -4,6 +4,8 @@ import io.cairn.Keyspace;
 import io.cairn.ValueType;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>How a waiter is served. After every command that may have added to a key ({@link #afterCommand}: a write command's
  * keys as the command table gives them, and every waited key after EXEC, MOVE, COPY, SWAPDB and the other writes whose
- * written keys the table does not name), the first waiter of that key is asked, on its own connection's event loop, to
+ * written keys the table does not name), the first waiter of that key is asked, on its own connection's event loop (at once if that is the
+ * current thread, so it is served before the next command runs, as in Redis), to
  * run its command again as a non-blocking one, in an atomic block of its own (so a blocking pop logs its pop). If it
  * popped, it is done and the key's next waiter is asked in turn; if the key is empty again (another client took the
  * element first) it keeps waiting and nobody else is asked; if the key holds a type the waiter does not pop (a list
@@ -39,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: the queues are guarded by this object's lock, held only to look at or change them.
  */
 public final class Blocking {
+    private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
     /** Waiters in every server of this JVM: when 0, commands skip the registry entirely. */
     private static final AtomicInteger WAITING = new AtomicInteger();
     private static final Map<ServerContext, Blocking> REGISTRIES = Collections.synchronizedMap(new WeakHashMap<>());
@@ -240,7 +244,40 @@ public final class Blocking {
         }
         if (next == null) return;
         Waiter w = next;
-        w.loop().execute(() -> serve(w, key));
+        dispatch(w.loop(), () -> serve(w, key));
+    }
+
+    /** Serving tasks of this thread not yet run, while it runs one (null when it runs none). */
+    private static final ThreadLocal<ArrayDeque<Runnable>> SERVING = new ThreadLocal<>();
+
+    /**
+     * Runs {@code task} on {@code loop}: at once when this thread is that loop, so a waiter there is served before the
+     * next command runs, as in Redis (queued behind the one running, so a long chain of waiters does not recurse);
+     * otherwise as a task of that loop.
+     */
+    private static void dispatch(EventLoop loop, Runnable task) {
+        if (!loop.inEventLoop()) {
+            loop.execute(task);
+            return;
+        }
+        ArrayDeque<Runnable> queue = SERVING.get();
+        if (queue != null) {
+            queue.add(task);
+            return;
+        }
+        queue = new ArrayDeque<>();
+        SERVING.set(queue);
+        try {
+            for (Runnable t = task; t != null; t = queue.poll()) {
+                try {
+                    t.run();
+                } catch (RuntimeException e) { // a waiter's trouble must not fail the command that pushed
+                    LOG.error("serving a blocked client failed", e);
+                }
+            }
+        } finally {
+            SERVING.remove();
+        }
     }
 
     /** On {@code w}'s event loop: {@code key} may hold something for it. */
@@ -314,7 +351,7 @@ public final class Blocking {
         }
         if (w == null) return false;
         Waiter found = w;
-        found.loop().execute(() -> {
+        found.loop().execute(() -> { // never inline: the caller's reply comes first
             if (error) {
                 end(found, () -> {
                     throw Errors.error(UNBLOCKED);
