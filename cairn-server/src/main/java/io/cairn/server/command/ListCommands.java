@@ -297,7 +297,8 @@ final class ListCommands {
     }
 
     private static void lrem(Client c, byte[][] a) {
-        long count = Args.toLong(a[2]);
+        long n = Args.toLong(a[2]);
+        long count = n == Long.MIN_VALUE ? -Long.MAX_VALUE : n; // the same, and its absolute value fits
         Keyspace ks = c.keyspace();
         c.reply().integer(c.writer().atomically(tx -> tx.list(ks, a[1]).removeOccurrences(count, a[3])));
     }
@@ -328,11 +329,31 @@ final class ListCommands {
             TxnList from = tx.list(ks, src);
             if (!from.exists()) return null;
             TxnList to = tx.list(ks, dst);
-            if (from == to && from.size() == 1) return from.value().get(0); // a rotation that changes nothing
+            if (from == to) return rotate(tx, ks, src, from.value(), fromHead, toHead);
             byte[] e = from.pop(fromHead, 1).get(0);
             to.push(toHead, e);
             return e;
         });
+    }
+
+    /**
+     * LMOVE of a list onto itself. A rotation is written as the whole new list, one change: the store's replay skips
+     * a second change to the same key within one record (see the report on {@code Engine.applyCollection}), so a pop
+     * and a push would not survive a restart.
+     */
+    private static byte[] rotate(io.cairn.Txn tx, Keyspace ks, byte[] key, ListValue l, boolean fromHead, boolean toHead) {
+        byte[] e = l.get(fromHead ? 0 : l.size() - 1);
+        if (fromHead == toHead || l.size() == 1) return e; // back where it was
+        ListValue rotated = l.copy();
+        if (fromHead) {
+            rotated.pollFirst();
+            rotated.addLast(e);
+        } else {
+            rotated.pollLast();
+            rotated.addFirst(e);
+        }
+        tx.putValue(ks, key, rotated, Math.max(0, tx.expiresAt(ks, key)));
+        return e;
     }
 
     private static void lmove(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
