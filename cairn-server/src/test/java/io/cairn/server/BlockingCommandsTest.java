@@ -327,6 +327,18 @@ class BlockingCommandsTest extends SharedServerTest {
     }
 
     @Test
+    void blmove_of_a_list_onto_itself_rotates_once_when_served() throws Exception {
+        try (RawClient r = server.raw(); RawClient next = server.raw()) {
+            block(r, "BLMOVE", "rot:k", "rot:k", "LEFT", "RIGHT", "0");
+            block(next, "BLPOP", "rot:k", "0");
+            assertThat(cmd(j, "RPUSH", "rot:k", "a", "b", "c")).isEqualTo(3L);
+            assertThat(r.read()).isEqualTo(bulk("a"));
+            assertThat(next.read()).isEqualTo(pair("rot:k", "b")); // the rotation signalled the key: the next waiter
+            assertThat(cmd(j, "LRANGE", "rot:k", "0", "-1")).isEqualTo(List.of("c", "a"));
+        }
+    }
+
+    @Test
     void a_waiter_keeps_waiting_while_its_key_holds_another_type() throws Exception {
         try (RawClient r = server.raw()) {
             block(r, "BLPOP", "ty:k", "0");

@@ -142,16 +142,21 @@ public final class Blocking {
         }
         Waiter w = new Waiter(c, ks, wk, pops, attempt, timeoutReply);
         register(w);
-        // a push between the first attempt and the registration signalled nobody: look once more
-        try {
-            now = attempt.tryNow();
-        } catch (RuntimeException e) {
-            end(w, null);
-            throw e;
-        }
-        if (now != null) {
-            end(w, null);
-            now.run();
+        // a push between the first attempt and the registration signalled nobody: look once more (serving, so what
+        // the attempt signals is served once it has ended, not asked of this waiter again)
+        Runnable[] second = new Runnable[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        serving(() -> {
+            try {
+                second[0] = attempt.tryNow();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+            if (second[0] != null || failed[0] != null) end(w, null);
+        });
+        if (failed[0] != null) throw failed[0];
+        if (second[0] != null) {
+            second[0].run();
             return;
         }
         if (timeoutMillis > 0) {
@@ -257,12 +262,25 @@ public final class Blocking {
      */
     private static void dispatch(EventLoop loop, Runnable task) {
         if (!loop.inEventLoop()) {
-            loop.execute(task);
+            loop.execute(() -> serving(task));
             return;
         }
         ArrayDeque<Runnable> queue = SERVING.get();
         if (queue != null) {
             queue.add(task);
+            return;
+        }
+        serving(task);
+    }
+
+    /**
+     * Runs {@code task}, then the serving tasks it (and they) dispatched to this thread's loop meanwhile: so a waiter
+     * is never asked again while it is being asked (BLMOVE of a list onto itself signals its own key).
+     */
+    private static void serving(Runnable task) {
+        ArrayDeque<Runnable> queue = SERVING.get();
+        if (queue != null) {
+            task.run();
             return;
         }
         queue = new ArrayDeque<>();
