@@ -19,7 +19,6 @@ final class StoreErrors {
             case NO_SUCH_KEYSPACE -> "ERR " + e.getMessage();
             case WRONG_TYPE -> io.cairn.server.command.Errors.WRONGTYPE;
             case WRONG_INDEX_KIND -> "WRONGKIND " + e.getMessage();
-            case WRONG_TYPE -> io.cairn.server.command.Errors.WRONGTYPE;
             default -> "ERR " + e.getMessage();
         };
     }

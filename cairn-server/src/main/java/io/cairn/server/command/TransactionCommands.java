@@ -87,7 +87,12 @@ public final class TransactionCommands {
                 }
                 c.reply().array(queued.size());
                 Client.Runner run = c.runner();
-                for (byte[][] args : queued) run.run(args);
+                c.denyBlocking(true); // blocking commands answer at once inside EXEC, as in Redis
+                try {
+                    for (byte[][] args : queued) run.run(args);
+                } finally {
+                    c.denyBlocking(false);
+                }
                 return null;
             });
         } finally {
