@@ -337,22 +337,15 @@ final class ListCommands {
     }
 
     /**
-     * LMOVE of a list onto itself. A rotation is written as the whole new list, one change: the store's replay skips
-     * a second change to the same key within one record (see the report on {@code Engine.applyCollection}), so a pop
-     * and a push would not survive a restart.
+     * LMOVE of a list onto itself: a pop and a push of the same list in one record (replay applies both: the store
+     * decides once per record what a snapshot already holds). Moving an element back where it was changes nothing.
      */
     private static byte[] rotate(io.cairn.Txn tx, Keyspace ks, byte[] key, ListValue l, boolean fromHead, boolean toHead) {
         byte[] e = l.get(fromHead ? 0 : l.size() - 1);
         if (fromHead == toHead || l.size() == 1) return e; // back where it was
-        ListValue rotated = l.copy();
-        if (fromHead) {
-            rotated.pollFirst();
-            rotated.addLast(e);
-        } else {
-            rotated.pollLast();
-            rotated.addFirst(e);
-        }
-        tx.putValue(ks, key, rotated, Math.max(0, tx.expiresAt(ks, key)));
+        TxnList list = tx.list(ks, key);
+        list.pop(fromHead, 1);
+        list.push(toHead, e);
         return e;
     }
 
