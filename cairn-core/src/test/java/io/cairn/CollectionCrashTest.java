@@ -96,8 +96,32 @@ class CollectionCrashTest {
             CollectionsTest.contents(db, ks).forEach((k, v) -> {
                 if (k.startsWith("w" + w + ":")) got.put(k, v);
             });
-            assertThat(got).as(context).isEqualTo(want);
+            if (!got.equals(want)) {
+                StringBuilder diff = new StringBuilder();
+                for (String k : new java.util.TreeSet<>(union(got.keySet(), want.keySet()))) {
+                    String g = got.get(k);
+                    String w = want.get(k);
+                    if (java.util.Objects.equals(g, w)) continue;
+                    int i = 0;
+                    while (g != null && w != null && i < Math.min(g.length(), w.length()) && g.charAt(i) == w.charAt(i)) i++;
+                    diff.append("\n  ").append(k).append(": first difference at char ").append(i)
+                            .append("\n    got  ").append(g == null ? "absent" : excerpt(g, i))
+                            .append("\n    want ").append(w == null ? "absent" : excerpt(w, i));
+                }
+                throw new AssertionError(context + ": recovered collections differ from the model at step " + n + diff);
+            }
         }
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private static String excerpt(String s, int at) {
+        int from = Math.max(0, at - 60);
+        return (from > 0 ? "..." : "") + s.substring(from, Math.min(s.length(), at + 120)) + " (length " + s.length() + ")";
     }
 
     private List<String> runChild(Path store, int delayMillis) throws Exception {
