@@ -19,6 +19,12 @@ import io.cairn.CloseableIterator;
 import io.cairn.Entry;
 import io.cairn.IndexKind;
 import io.cairn.Keyspace;
+import io.cairn.ValueType;
+import io.cairn.collection.CollectionValue;
+import io.cairn.collection.HashValue;
+import io.cairn.collection.ListValue;
+import io.cairn.collection.SetValue;
+import io.cairn.collection.ZSetValue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,11 +132,18 @@ public final class JsonLines {
                 try (CloseableIterator<Entry> it = ks.getValue().iterator()) {
                     while (it.hasNext()) {
                         Entry e = it.next();
+                        Read r = e.type() == ValueType.STRING ? new Read(e.value(), e.expiresAtMillis())
+                                : read(db, ks.getValue(), e.key());
+                        if (r == null) continue; // deleted or expired since the iterator passed it
                         g.writeStartObject();
                         g.writeStringField("ks", ks.getKey());
                         writeBytes(g, "key", e.key(), utf8);
-                        writeBytes(g, "value", e.value(), utf8);
-                        if (e.expiresAtMillis() != 0) g.writeNumberField("expires", e.expiresAtMillis());
+                        if (r.string() != null) {
+                            writeBytes(g, "value", r.string(), utf8);
+                        } else {
+                            writeCollection(g, r.collection(), utf8);
+                        }
+                        if (r.expires() != 0) g.writeNumberField("expires", r.expires());
                         g.writeEndObject();
                         g.writeRaw('\n');
                         written++;
@@ -144,12 +157,104 @@ public final class JsonLines {
         return written;
     }
 
+    /** What one key holds, read at one instant: a string's bytes or a copy of a collection, and the expiry. */
+    private record Read(byte[] string, CollectionValue collection, long expires) {
+        Read(byte[] string, long expires) {
+            this(string, null, expires);
+        }
+    }
+
+    /**
+     * Reads {@code key} in one atomic block through the block's views, so a collection is exported as it was at one
+     * instant (the iterator only said what the key held when it passed); null if the key is gone. The collection is
+     * copied inside the block and written out after it, so a slow output never holds the store's write lock.
+     */
+    private static Read read(Cairn db, Keyspace ks, byte[] key) {
+        return db.atomically(tx -> {
+            ValueType type = tx.type(ks, key);
+            if (type == null) return null;
+            long expires = tx.expiresAt(ks, key);
+            CollectionValue v = switch (type) {
+                case STRING -> null;
+                case HASH -> tx.hash(ks, key).value();
+                case LIST -> tx.list(ks, key).value();
+                case SET -> tx.set(ks, key).value();
+                case SORTED_SET -> tx.sortedSet(ks, key).value();
+            };
+            if (type == ValueType.STRING) return new Read(tx.get(ks, key), expires);
+            return v == null ? null : new Read(null, v.copy(), expires);
+        });
+    }
+
+    /** {@code "type"} and {@code "value"} of a collection: an array of elements, or of pairs for hashes and sorted sets. */
+    private static void writeCollection(JsonGenerator g, CollectionValue v, CharsetDecoder utf8) throws IOException {
+        g.writeStringField("type", ValueType.values()[v.type()].redisName());
+        g.writeArrayFieldStart("value");
+        try {
+            if (v instanceof HashValue h) {
+                h.forEach((f, x) -> io(() -> {
+                    g.writeStartArray();
+                    writeBytes(g, f, utf8);
+                    writeBytes(g, x, utf8);
+                    g.writeEndArray();
+                }));
+            } else if (v instanceof ListValue l) {
+                l.items().forEach(0, false, e -> io(() -> writeBytes(g, e, utf8)));
+            } else if (v instanceof SetValue s) {
+                s.forEach(m -> io(() -> writeBytes(g, m, utf8)));
+            } else {
+                ((ZSetValue) v).index().forEach((m, score) -> io(() -> {
+                    g.writeStartArray();
+                    writeBytes(g, m, utf8);
+                    writeScore(g, score);
+                    g.writeEndArray();
+                }));
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        g.writeEndArray();
+    }
+
+    /** A score as a JSON number, or "inf" / "-inf", which JSON has no number for. */
+    static void writeScore(JsonGenerator g, double score) throws IOException {
+        if (score == Double.POSITIVE_INFINITY) {
+            g.writeString("inf");
+        } else if (score == Double.NEGATIVE_INFINITY) {
+            g.writeString("-inf");
+        } else if (score == Math.rint(score) && Math.abs(score) < 1e15 && !(score == 0 && 1 / score < 0)) {
+            g.writeNumber((long) score); // 3, not 3.0
+        } else {
+            g.writeNumber(score); // Double.toString: the shortest text that reads back as the same double
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs a write inside a visitor, which cannot throw IOException; returns true to go on visiting. */
+    private static boolean io(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+
     private static void writeBytes(JsonGenerator g, String field, byte[] bytes, CharsetDecoder utf8) throws IOException {
+        g.writeFieldName(field);
+        writeBytes(g, bytes, utf8);
+    }
+
+    /** Bytes as a JSON string if they are plain text, else as {"b64": ...}. */
+    private static void writeBytes(JsonGenerator g, byte[] bytes, CharsetDecoder utf8) throws IOException {
         String text = asText(bytes, utf8);
         if (text != null) {
-            g.writeStringField(field, text);
+            g.writeString(text);
         } else {
-            g.writeObjectFieldStart(field);
+            g.writeStartObject();
             g.writeFieldName("b64");
             g.writeBinary(BASE64, bytes, 0, bytes.length);
             g.writeEndObject();
@@ -241,7 +346,8 @@ public final class JsonLines {
         }
     }
 
-    private record Pending(Target target, byte[] key, byte[] value, long expires) {
+    /** An entry read and not yet written: a string's {@code value}, or a {@code collection}. */
+    private record Pending(Target target, byte[] key, byte[] value, CollectionValue collection, long expires) {
     }
 
     private static final class Importer {
@@ -430,7 +536,9 @@ public final class JsonLines {
                 long line = startObject(t, "an entry");
                 String ks = null;
                 byte[] key = null;
+                ValueType type = null;
                 byte[] value = null;
+                Collected collection = null;
                 long expires = 0;
                 while ((t = next()) == JsonToken.FIELD_NAME) {
                     String field = name();
@@ -438,22 +546,39 @@ public final class JsonLines {
                     switch (field) {
                         case "ks" -> ks = requireString(t, line, "\"ks\"");
                         case "key" -> key = bytes(t, line, "key");
-                        case "value" -> value = bytes(t, line, "value");
+                        case "type" -> {
+                            if (value != null || collection != null) {
+                                throw new ImportException(line, "\"type\" must come before \"value\", so the value can be read as it arrives");
+                            }
+                            type = type(t, line);
+                        }
+                        case "value" -> {
+                            if (type == null || type == ValueType.STRING) {
+                                if (t == JsonToken.START_ARRAY) {
+                                    throw new ImportException(line, "value is an array but the entry has no \"type\" before it"
+                                            + " (hash, list, set or zset); a string's value is a string or {\"b64\":...}");
+                                }
+                                value = bytes(t, line, "value");
+                            } else {
+                                collection = collection(t, line, type);
+                            }
+                        }
                         case "expires" -> expires = expires(t, line);
-                        default -> throw new ImportException(line, "unknown field \"" + field + "\" (an entry has ks, key, value and expires)");
+                        default -> throw new ImportException(line, "unknown field \"" + field
+                                + "\" (an entry has ks, key, type, value and expires)");
                     }
                 }
                 endObject(line);
                 if (ks == null) throw new ImportException(line, "the entry has no \"ks\"");
                 if (key == null) throw new ImportException(line, "the entry has no \"key\"");
-                if (value == null) throw new ImportException(line, "the entry has no \"value\"");
+                if (value == null && collection == null) throw new ImportException(line, "the entry has no \"value\"");
                 Target target = bySource.get(ks);
                 if (target == null) throw new ImportException(line, "keyspace '" + ks + "' is not listed in the header");
                 if (key.length > maxKey) {
                     throw new ImportException(line, "key of " + key.length + " bytes exceeds the limit of " + maxKey
                             + " bytes (CairnOptions.maxKeySize)");
                 }
-                if (value.length > maxValue) {
+                if (value != null && value.length > maxValue) {
                     throw new ImportException(line, "value of " + value.length + " bytes exceeds the limit of " + maxValue
                             + " bytes (CairnOptions.maxValueSize)");
                 }
@@ -461,10 +586,159 @@ public final class JsonLines {
                     skippedExpired++;
                     continue;
                 }
-                batch.add(new Pending(target, key, value, expires));
-                batchBytes += key.length + value.length + 16L;
+                long size = key.length + 16L + (value != null ? value.length : collection.bytes());
+                // a large collection is one entry of many bytes: write what is pending first, so memory holds about
+                // one batch and one collection
+                if (!batch.isEmpty() && batchBytes + size > BATCH_BYTES) flush();
+                batch.add(new Pending(target, key, value, collection == null ? null : collection.value(), expires));
+                batchBytes += size;
                 if (batch.size() >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) flush();
             }
+        }
+
+        /** A collection read from its array, and the bytes of its elements (with 8 per element for overhead). */
+        private record Collected(CollectionValue value, long bytes) {
+        }
+
+        /** {@code "type"}: absent or "string" for a string, else a collection type by Redis's TYPE name. */
+        private ValueType type(JsonToken t, long line) {
+            String name = requireString(t, line, "\"type\"");
+            for (ValueType v : ValueType.values()) {
+                if (v.redisName().equals(name)) return v;
+            }
+            throw new ImportException(line, "unknown type \"" + name + "\" (string, hash, list, set or zset)");
+        }
+
+        /**
+         * A collection's {@code "value"}: an array of elements (list, set) or of [field, value] / [member, score] pairs
+         * (hash, sorted set), read element by element into the collection. A field or member given twice keeps its
+         * last value or score, as HSET and ZADD do.
+         */
+        private Collected collection(JsonToken t, long line, ValueType type) {
+            String name = type.redisName();
+            if (t != JsonToken.START_ARRAY) {
+                throw new ImportException(line, "the value of a " + name + " must be an array, not " + describe(t));
+            }
+            CollectionValue v;
+            long bytes = 0;
+            long i = 0;
+            switch (type) {
+                case HASH -> {
+                    HashValue h = new HashValue();
+                    while ((t = next()) != JsonToken.END_ARRAY) {
+                        String what = "element " + i + " of the hash";
+                        byte[] f = element(pairFirst(t, line, what, "[field, value]"), line, what + " (its field)");
+                        byte[] x = element(pairNext(line, what, "[field, value]"), line, what + " (its value)");
+                        pairEnd(line, what, "[field, value]");
+                        h.put(f, x);
+                        bytes += f.length + x.length + 8L;
+                        i++;
+                    }
+                    v = h;
+                }
+                case LIST -> {
+                    ListValue l = new ListValue();
+                    while ((t = next()) != JsonToken.END_ARRAY) {
+                        byte[] e = element(t, line, "element " + i + " of the list");
+                        l.addLast(e);
+                        bytes += e.length + 8L;
+                        i++;
+                    }
+                    v = l;
+                }
+                case SET -> {
+                    SetValue set = new SetValue();
+                    while ((t = next()) != JsonToken.END_ARRAY) {
+                        byte[] m = element(t, line, "element " + i + " of the set");
+                        set.add(m);
+                        bytes += m.length + 8L;
+                        i++;
+                    }
+                    v = set;
+                }
+                default -> {
+                    ZSetValue z = new ZSetValue();
+                    while ((t = next()) != JsonToken.END_ARRAY) {
+                        String what = "element " + i + " of the zset";
+                        byte[] m = element(pairFirst(t, line, what, "[member, score]"), line, what + " (its member)");
+                        double score = score(pairNext(line, what, "[member, score]"), line, what);
+                        pairEnd(line, what, "[member, score]");
+                        z.add(m, score);
+                        bytes += m.length + 16L;
+                        i++;
+                    }
+                    v = z;
+                }
+            }
+            if (i == 0) {
+                throw new ImportException(line, "the " + name + " is empty: a collection has at least one element"
+                        + " (Redis deletes a key whose last element goes)");
+            }
+            return new Collected(v, bytes);
+        }
+
+        /** Checks that {@code t} opens a pair and returns its first element's token. */
+        private JsonToken pairFirst(JsonToken t, long line, String what, String shape) {
+            if (t != JsonToken.START_ARRAY) {
+                throw new ImportException(line, what + " must be a pair " + shape + ", not " + describe(t));
+            }
+            JsonToken first = next();
+            if (first == JsonToken.END_ARRAY) throw new ImportException(line, what + " is an empty array: it must be a pair " + shape);
+            return first;
+        }
+
+        private JsonToken pairNext(long line, String what, String shape) {
+            JsonToken t = next();
+            if (t == JsonToken.END_ARRAY) {
+                throw new ImportException(line, what + " has 1 element: it must be a pair " + shape);
+            }
+            return t;
+        }
+
+        private void pairEnd(long line, String what, String shape) {
+            if (next() != JsonToken.END_ARRAY) {
+                throw new ImportException(line, what + " has more than 2 elements: it must be a pair " + shape);
+            }
+        }
+
+        /** One element of a collection: bytes as a key or value are, within the store's value limit. */
+        private byte[] element(JsonToken t, long line, String what) {
+            byte[] b = bytes(t, line, what);
+            if (b.length > maxValue) {
+                throw new ImportException(line, what + " of " + b.length + " bytes exceeds the limit of " + maxValue
+                        + " bytes (CairnOptions.maxValueSize)");
+            }
+            return b;
+        }
+
+        /** A score: a JSON number, or "inf", "+inf", "-inf" (any case); never NaN. */
+        private double score(JsonToken t, long line, String what) {
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                try {
+                    return p.getDoubleValue(); // a number too large for a double is an infinity, as Redis reads it
+                } catch (JsonProcessingException e) {
+                    throw malformed(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            if (t == JsonToken.VALUE_STRING) {
+                String s = text();
+                switch (s.toLowerCase(Locale.ROOT)) {
+                    case "inf", "+inf", "infinity", "+infinity" -> {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                    case "-inf", "-infinity" -> {
+                        return Double.NEGATIVE_INFINITY;
+                    }
+                    case "nan" -> throw new ImportException(line, "the score of " + what + " is NaN, which a sorted set"
+                            + " cannot hold");
+                    default -> throw new ImportException(line, "the score of " + what + " must be a number or \"inf\""
+                            + " or \"-inf\", not the string \"" + s + "\"");
+                }
+            }
+            throw new ImportException(line, "the score of " + what + " must be a number or \"inf\" or \"-inf\", not "
+                    + describe(t));
         }
 
         /** Writes the batch as one atomic, durable record, each entry with its absolute expiry. */
@@ -475,7 +749,11 @@ public final class JsonLines {
                 for (Pending e : batch) {
                     // an entry that expired since it was read would be a delete: skip it like the ones before
                     if (e.expires() != 0 && e.expires() <= txn.now()) continue;
-                    txn.put(e.target().handle, e.key(), e.value(), e.expires());
+                    if (e.collection() != null) {
+                        txn.putValue(e.target().handle, e.key(), e.collection(), e.expires());
+                    } else {
+                        txn.put(e.target().handle, e.key(), e.value(), e.expires());
+                    }
                     c.merge(e.target(), 1L, Long::sum);
                 }
                 return c;

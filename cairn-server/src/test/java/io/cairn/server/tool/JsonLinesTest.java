@@ -92,10 +92,35 @@ class JsonLinesTest {
         try (CloseableIterator<Entry> it = ks.iterator()) {
             while (it.hasNext()) {
                 Entry e = it.next();
-                m.put(HEX.formatHex(e.key()), HEX.formatHex(e.value()) + "@" + e.expiresAtMillis());
+                m.put(HEX.formatHex(e.key()), contents(ks, e) + "@" + e.expiresAtMillis());
             }
         }
         return ks.kind() == IndexKind.HASH ? new TreeMap<>(m) : m; // a hash keyspace's order is its own
+    }
+
+    /**
+     * A string's value in hex; a collection as its type and elements in hex: a hash's fields and a set's members sorted
+     * (their order is the table's), a list's elements and a sorted set's members with their scores in order.
+     */
+    private static String contents(Keyspace ks, Entry e) {
+        return switch (e.type()) {
+            case STRING -> HEX.formatHex(e.value());
+            case HASH -> {
+                Map<String, String> m = new TreeMap<>();
+                ks.hash(e.key()).toByteMap().forEach((f, v) -> m.put(HEX.formatHex(bytesOf(f)), HEX.formatHex(v)));
+                yield "hash" + m;
+            }
+            case LIST -> "list" + ks.list(e.key()).toList().stream().map(HEX::formatHex).toList();
+            case SET -> "set" + new java.util.TreeSet<>(ks.set(e.key()).members().stream().map(HEX::formatHex).toList());
+            case SORTED_SET -> "zset" + ks.sortedSet(e.key()).range(0, -1).stream()
+                    .map(x -> HEX.formatHex(x.member()) + "=" + x.score()).toList();
+        };
+    }
+
+    private static byte[] bytesOf(java.nio.ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     private static List<String> lines(byte[] data) {
@@ -331,6 +356,196 @@ class JsonLinesTest {
         }
     }
 
+    // ---------------------------------------------------------------- collections
+
+    /** One key of each collection type, binary members and odd scores included, and two strings beside them. */
+    private static void fillCollections(Cairn db) {
+        Keyspace def = db.defaultKeyspace();
+        def.put("plain", "text");
+        def.hash("h:1").put("name", "ann");
+        def.hash("h:1").put("age", "42");
+        def.hash("h:1").put(b(0, 0xff), b(0xc3, 0x28));                 // binary field and value
+        def.hash("h:1").put("", "");                                   // empty field and value
+        def.list("l:1").pushLast("a", "b", "a", "");                  // order and repeats kept
+        def.list("l:1").pushLast(b(0x7f), "\"quoted\"\n".getBytes(UTF_8));
+        def.set("s:1").add("x", "y", "日本語 🪨");
+        def.set("s:1").add(b(1, 2, 3));
+        def.sortedSet("z:1").add("one", 1);
+        def.sortedSet("z:1").add("half", 0.5);
+        def.sortedSet("z:1").add("big", 1e300);
+        def.sortedSet("z:1").add("tiny", -4.9e-324);
+        def.sortedSet("z:1").add("third", 1.0 / 3);
+        def.sortedSet("z:1").add("top", Double.POSITIVE_INFINITY);
+        def.sortedSet("z:1").add("bottom", Double.NEGATIVE_INFINITY);
+        def.sortedSet("z:1".getBytes(UTF_8)).add(b(0xfe), -17);
+        def.sortedSet("z:1".getBytes(UTF_8)).add(b(0xfd), 2e15);
+        Keyspace ord = db.createKeyspace("ord", IndexKind.ORDERED);
+        ord.put("a", "1");
+        ord.hash("b").put("f", "v");
+        ord.expire("b", java.time.Duration.ofDays(365 * 60));       // a collection's expiry
+        ord.list("c").pushLast("only");
+        ord.set("d").add("m");
+        ord.sortedSet("e").add("m", 0);
+        ord.put("f", "2");
+    }
+
+    @Test
+    void round_trip_of_every_collection_type() {
+        byte[] data;
+        Map<String, Object> before;
+        try (Cairn src = open(tmp.resolve("src"))) {
+            fillCollections(src);
+            before = dump(src);
+            data = export(src);
+        }
+        List<String> lines = lines(data);
+        assertThat(lines).hasSize(1 + 5 + 6);
+        // each type's shape, elements as strings or {"b64":...} like keys and values, pairs as 2-element arrays
+        assertThat(lines).contains("{\"ks\":\"default\",\"key\":\"plain\",\"value\":\"text\"}",
+                "{\"ks\":\"default\",\"key\":\"l:1\",\"type\":\"list\",\"value\":[\"a\",\"b\",\"a\",\"\","
+                        + "{\"b64\":\"fw==\"},\"\\\"quoted\\\"\\n\"]}",
+                "{\"ks\":\"default\",\"key\":\"z:1\",\"type\":\"zset\",\"value\":[[\"bottom\",\"-inf\"],"
+                        + "[{\"b64\":\"/g==\"},-17],[\"tiny\",-4.9E-324],[\"third\",0.3333333333333333],[\"half\",0.5],"
+                        + "[\"one\",1],[{\"b64\":\"/Q==\"},2.0E15],[\"big\",1.0E300],[\"top\",\"inf\"]]}",
+                "{\"ks\":\"ord\",\"key\":\"a\",\"value\":\"1\"}",
+                "{\"ks\":\"ord\",\"key\":\"c\",\"type\":\"list\",\"value\":[\"only\"]}",
+                "{\"ks\":\"ord\",\"key\":\"d\",\"type\":\"set\",\"value\":[\"m\"]}",
+                "{\"ks\":\"ord\",\"key\":\"e\",\"type\":\"zset\",\"value\":[[\"m\",0]]}");
+        String hash = lines.stream().filter(l -> l.contains("\"key\":\"h:1\"")).findFirst().orElseThrow();
+        assertThat(hash).startsWith("{\"ks\":\"default\",\"key\":\"h:1\",\"type\":\"hash\",\"value\":[")
+                .contains("[\"name\",\"ann\"]", "[\"age\",\"42\"]", "[{\"b64\":\"AP8=\"},{\"b64\":\"wyg=\"}]", "[\"\",\"\"]");
+        String set = lines.stream().filter(l -> l.contains("\"key\":\"s:1\"")).findFirst().orElseThrow();
+        assertThat(set).contains("\"type\":\"set\"", "\"x\"", "\"y\"", "\"日本語 🪨\"", "{\"b64\":\"AQID\"}");
+        assertThat(lines.stream().filter(l -> l.contains("\"key\":\"b\"")).findFirst().orElseThrow())
+                .matches("\\{\"ks\":\"ord\",\"key\":\"b\",\"type\":\"hash\",\"value\":\\[\\[\"f\",\"v\"]],\"expires\":\\d+}");
+
+        try (Cairn dst = open(tmp.resolve("dst"))) {
+            ImportResult r = importBytes(dst, data, ImportOptions.defaults());
+            assertThat(r.imported()).isEqualTo(11);
+            assertThat(dump(dst)).isEqualTo(before);
+            assertThat(dst.defaultKeyspace().type("z:1".getBytes(UTF_8))).isEqualTo(io.cairn.ValueType.SORTED_SET);
+            assertThat(dst.keyspace("ord").ttlMillis("b")).isPositive();
+            // exporting again gives the same lines (but for the header's time, and a hash's or set's own order)
+            java.util.function.Predicate<String> tableOrder = l -> l.contains("\"key\":\"h:1\"") || l.contains("\"key\":\"s:1\"");
+            List<String> again = lines(export(dst));
+            assertThat(again.subList(1, again.size()).stream().filter(tableOrder.negate()).toList())
+                    .isEqualTo(lines.subList(1, lines.size()).stream().filter(tableOrder.negate()).toList());
+        }
+        try (Cairn dst = open(tmp.resolve("dst"))) { // durable: reopened, the same
+            assertThat(dump(dst)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void large_collections_round_trip() {
+        int n = 5000;
+        Random rnd = new Random(11);
+        byte[] data;
+        Map<String, Object> before;
+        try (Cairn src = open(tmp.resolve("src"))) {
+            Keyspace def = src.defaultKeyspace();
+            def.put("before", "a string before the big ones");
+            src.atomically(tx -> {
+                io.cairn.collection.HashValue h = new io.cairn.collection.HashValue();
+                io.cairn.collection.ListValue l = new io.cairn.collection.ListValue();
+                io.cairn.collection.SetValue set = new io.cairn.collection.SetValue();
+                io.cairn.collection.ZSetValue z = new io.cairn.collection.ZSetValue();
+                for (int i = 0; i < n; i++) {
+                    byte[] e = i % 7 == 0 ? randomBytes(rnd, 30) : ("e" + i).getBytes(UTF_8);
+                    h.put(("f" + i).getBytes(UTF_8), e);
+                    l.addLast(e);
+                    set.add(("m" + i).getBytes(UTF_8));
+                    z.add(("m" + i).getBytes(UTF_8), rnd.nextGaussian() * 1000);
+                }
+                Keyspace ks = src.defaultKeyspace();
+                tx.putValue(ks, "big-hash".getBytes(UTF_8), h, 0);
+                tx.putValue(ks, "big-list".getBytes(UTF_8), l, 0);
+                tx.putValue(ks, "big-set".getBytes(UTF_8), set, 0);
+                tx.putValue(ks, "big-zset".getBytes(UTF_8), z, FUTURE);
+                // a list of 5 MiB: more than a batch's bytes on its own
+                io.cairn.collection.ListValue huge = new io.cairn.collection.ListValue();
+                for (int i = 0; i < n; i++) huge.addLast(("x".repeat(1000) + i).getBytes(UTF_8));
+                tx.putValue(ks, "huge-list".getBytes(UTF_8), huge, 0);
+                return null;
+            });
+            def.put("after", "a string after them");
+            before = dump(src);
+            data = export(src);
+        }
+        assertThat(lines(data)).hasSize(1 + 7);
+        try (Cairn dst = open(tmp.resolve("dst"))) {
+            ImportResult r = importBytes(dst, data, ImportOptions.defaults());
+            assertThat(r.imported()).isEqualTo(7);
+            assertThat(dump(dst)).isEqualTo(before);
+            assertThat(dst.defaultKeyspace().list("huge-list").size()).isEqualTo(n);
+            assertThat(dst.defaultKeyspace().sortedSet("big-zset").size()).isEqualTo(n);
+            assertThat(dst.defaultKeyspace().expiresAt("big-zset".getBytes(UTF_8))).contains(Instant.ofEpochMilli(FUTURE));
+        }
+    }
+
+    @Test
+    void a_collections_expiry_travels_and_an_expired_collection_is_skipped() {
+        TestClock clock = new TestClock();
+        byte[] data;
+        try (Cairn src = Cairn.open(tmp.resolve("src"), small().clock(clock).build())) {
+            Keyspace def = src.defaultKeyspace();
+            def.hash("stays").put("f", "v");
+            def.list("later").pushLast("x");
+            def.expire("later", java.time.Duration.ofSeconds(5));
+            def.set("goes").add("m");
+            def.expire("goes", java.time.Duration.ofSeconds(1));
+            clock.now.addAndGet(2000);
+            data = export(src);
+            assertThat(lines(data)).hasSize(3).noneMatch(l -> l.contains("goes"))
+                    .contains("{\"ks\":\"default\",\"key\":\"later\",\"type\":\"list\",\"value\":[\"x\"],\"expires\":"
+                            + (clock.millis() + 3000) + "}");
+        }
+        TestClock later = new TestClock();
+        later.now.set(clock.millis() + 10_000);
+        try (Cairn dst = Cairn.open(tmp.resolve("dst"), small().clock(later).build())) {
+            ImportResult r = importBytes(dst, data, ImportOptions.defaults());
+            assertThat(r.imported()).isEqualTo(1);
+            assertThat(r.skippedExpired()).isEqualTo(1);
+            assertThat(dst.defaultKeyspace().hash("stays").toMap()).containsExactly(Map.entry("f", "v"));
+            assertThat(dst.size()).isEqualTo(1);
+        }
+        // a hand-written collection with an expiry far ahead keeps it to the millisecond
+        try (Cairn dst = open(tmp.resolve("dst2"))) {
+            importText(dst, HEADER_FRESH + "\n{\"ks\":\"fresh\",\"expires\":" + FUTURE + ",\"key\":\"z\",\"type\":\"zset\","
+                    + "\"value\":[[\"a\",\"+inf\"],[\"b\",1e2],[\"a\",\"-INF\"]]}\n", ImportOptions.defaults());
+            Keyspace fresh = dst.keyspace("fresh");
+            assertThat(fresh.expiresAt("z".getBytes(UTF_8))).contains(Instant.ofEpochMilli(FUTURE));
+            // a member given twice keeps its last score, as ZADD does
+            assertThat(fresh.sortedSet("z").range(0, -1)).extracting(x -> x.memberString() + "=" + x.score())
+                    .containsExactly("a=-Infinity", "b=100.0");
+        }
+    }
+
+    @Test
+    void version_1_lines_without_type_are_strings_and_type_string_is_accepted() {
+        try (Cairn dst = open(tmp.resolve("dst"))) {
+            importText(dst, HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":\"1\"}\n"
+                    + "{\"ks\":\"fresh\",\"key\":\"b\",\"type\":\"string\",\"value\":{\"b64\":\"AP8=\"}}\n", ImportOptions.defaults());
+            Keyspace fresh = dst.keyspace("fresh");
+            assertThat(fresh.getString("a")).isEqualTo("1");
+            assertThat(fresh.get("b".getBytes(UTF_8))).isEqualTo(b(0, 0xff));
+            assertThat(fresh.type("b".getBytes(UTF_8))).isEqualTo(io.cairn.ValueType.STRING);
+        }
+    }
+
+    @Test
+    void replace_puts_a_collection_over_a_string_and_a_string_over_a_collection() {
+        try (Cairn db = open(tmp.resolve("db"))) {
+            Keyspace fresh = db.createKeyspace("fresh", IndexKind.HASH);
+            fresh.put("was-string", "old");
+            fresh.list("was-list").pushLast("old");
+            importText(db, HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"was-string\",\"type\":\"set\",\"value\":[\"n\"]}\n"
+                    + "{\"ks\":\"fresh\",\"key\":\"was-list\",\"value\":\"new\"}\n", ImportOptions.defaults().withReplace(true));
+            assertThat(fresh.set("was-string").toSet()).containsExactly("n");
+            assertThat(fresh.getString("was-list")).isEqualTo("new");
+        }
+    }
+
     // ---------------------------------------------------------------- malformed input
 
     static Stream<Arguments> malformed() {
@@ -357,6 +572,26 @@ class JsonLinesTest {
                 Arguments.of("huge expiry", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":\"b\",\"expires\":99999999999999999999}\n", 2, "\"expires\" must be an integer"),
                 Arguments.of("key too large", HEADER_FRESH + "\n" + ok + "\n{\"ks\":\"fresh\",\"key\":\"123456789\",\"value\":\"b\"}\n", 3, "key of 9 bytes exceeds the limit of 8 bytes"),
                 Arguments.of("value too large", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":{\"b64\":\"" + Base64.getEncoder().encodeToString(new byte[17]) + "\"}}\n", 2, "value of 17 bytes exceeds the limit of 16 bytes"),
+                Arguments.of("unknown type", HEADER_FRESH + "\n" + ok + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"type\":\"stream\",\"value\":[]}\n", 3, "unknown type \"stream\" (string, hash, list, set or zset)"),
+                Arguments.of("type not a string", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"type\":1,\"value\":[]}\n", 2, "\"type\" must be a string"),
+                Arguments.of("type after value", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":\"x\",\"type\":\"list\"}\n", 2, "\"type\" must come before \"value\""),
+                Arguments.of("array value without type", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"value\":[\"x\"]}\n", 2, "value is an array but the entry has no \"type\""),
+                Arguments.of("string value of a hash", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"a\",\"type\":\"hash\",\"value\":\"x\"}\n", 2, "the value of a hash must be an array, not a string"),
+                Arguments.of("hash pair of 3", HEADER_FRESH + "\n" + ok + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[[\"f\",\"v\"],[\"f\",\"v\",\"w\"]]}\n", 3, "element 1 of the hash has more than 2 elements: it must be a pair [field, value]"),
+                Arguments.of("hash pair of 1", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[[\"f\"]]}\n", 2, "element 0 of the hash has 1 element: it must be a pair [field, value]"),
+                Arguments.of("hash pair empty", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[[]]}\n", 2, "element 0 of the hash is an empty array"),
+                Arguments.of("hash element not a pair", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[\"f\",\"v\"]}\n", 2, "element 0 of the hash must be a pair [field, value], not a string"),
+                Arguments.of("hash value a number", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[[\"f\",1]]}\n", 2, "element 0 of the hash (its value) must be a string or {\"b64\""),
+                Arguments.of("list element a number", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"l\",\"type\":\"list\",\"value\":[\"a\",2]}\n", 2, "element 1 of the list must be a string or {\"b64\""),
+                Arguments.of("set element bad base64", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"s\",\"type\":\"set\",\"value\":[{\"b64\":\"!!\"}]}\n", 2, "bad base64 in element 0 of the set"),
+                Arguments.of("NaN score", HEADER_FRESH + "\n" + ok + "\n{\"ks\":\"fresh\",\"key\":\"z\",\"type\":\"zset\",\"value\":[[\"m\",1],[\"n\",\"nan\"]]}\n", 3, "the score of element 1 of the zset is NaN"),
+                Arguments.of("NaN as a JSON token", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"z\",\"type\":\"zset\",\"value\":[[\"m\",NaN]]}\n", 2, "malformed JSON"),
+                Arguments.of("score a word", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"z\",\"type\":\"zset\",\"value\":[[\"m\",\"high\"]]}\n", 2, "must be a number or \"inf\" or \"-inf\", not the string \"high\""),
+                Arguments.of("score a boolean", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"z\",\"type\":\"zset\",\"value\":[[\"m\",true]]}\n", 2, "not a boolean"),
+                Arguments.of("zset pair of 3", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"z\",\"type\":\"zset\",\"value\":[[\"m\",1,2]]}\n", 2, "must be a pair [member, score]"),
+                Arguments.of("empty collection", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"s\",\"type\":\"set\",\"value\":[]}\n", 2, "the set is empty"),
+                Arguments.of("element too large", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"l\",\"type\":\"list\",\"value\":[\"ok\",\"" + "x".repeat(17) + "\"]}\n", 2, "element 1 of the list of 17 bytes exceeds the limit of 16 bytes"),
+                Arguments.of("hash field too large", HEADER_FRESH + "\n{\"ks\":\"fresh\",\"key\":\"h\",\"type\":\"hash\",\"value\":[[\"" + "f".repeat(17) + "\",\"v\"]]}\n", 2, "element 0 of the hash (its field) of 17 bytes exceeds"),
                 Arguments.of("empty input", "", 0, "the input is empty"),
                 Arguments.of("no header", ok + "\n", 1, "not a Cairn export"),
                 Arguments.of("header not first", "\n\n[]\n", 3, "expected the header, a JSON object, found an array"),
