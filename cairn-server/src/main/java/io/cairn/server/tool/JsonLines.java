@@ -57,9 +57,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * {"cairn":"export","version":1,"created":"2026-01-02T03:04:05.678Z","keyspaces":[{"name":"default","kind":"HASH"}]}
  * {"ks":"default","key":"user:1","value":"ann"}
  * {"ks":"default","key":{"b64":"AP8="},"value":"","expires":1767323045678}
+ * {"ks":"default","key":"h:1","type":"hash","value":[["name","ann"],["age","42"]]}
+ * {"ks":"default","key":"z:1","type":"zset","value":[["low","-inf"],["ann",1.5]],"expires":1767323045678}
  * </pre>
  *
- * Both directions stream: memory holds one entry (export) or one batch of entries (import), never the whole data set.
+ * A string's line has no {@code type} (version-1 files from before collections read unchanged); a hash, list, set or
+ * sorted set has its Redis type name and an array of elements, or of [field, value] / [member, score] pairs.
+ *
+ * <p>Both directions stream: memory holds one entry (export) or one batch of entries (import), never the whole data
+ * set; a collection is one entry, held whole.
  */
 public final class JsonLines {
     /** The format version this class writes and reads. */
@@ -93,11 +99,14 @@ public final class JsonLines {
      * (by name for all). Entries already expired are not written. {@code out} is flushed, not closed.
      *
      * <p>Each keyspace is read with its iterator, which is weakly consistent: for an exact copy of a store that is in
-     * use, export from a {@link Cairn#openSnapshot snapshot} or while nothing writes.
+     * use, export while nothing writes. Each collection is read whole in one atomic block, so it is written as it was
+     * at one instant. (A {@link Cairn#openSnapshot snapshot view} refuses atomic blocks, so one holding collections
+     * cannot be exported yet: that fails with {@link CairnException.Code#READ_ONLY}.)
      *
      * @return the number of entry lines written
      * @throws CairnException {@link CairnException.Code#NO_SUCH_KEYSPACE} if a named keyspace does not exist (before
-     *                        anything is written)
+     *                        anything is written); {@link CairnException.Code#READ_ONLY} for a collection of a
+     *                        snapshot view
      * @throws UncheckedIOException if writing to {@code out} fails
      */
     public static long export(Cairn db, Collection<String> keyspaces, OutputStream out) {
@@ -170,6 +179,16 @@ public final class JsonLines {
      * copied inside the block and written out after it, so a slow output never holds the store's write lock.
      */
     private static Read read(Cairn db, Keyspace ks, byte[] key) {
+        try {
+            return readAtomically(db, ks, key);
+        } catch (CairnException e) {
+            if (e.code() != CairnException.Code.READ_ONLY) throw e;
+            throw new CairnException(e.code(), "a collection of keyspace '" + ks.name() + "' is read in an atomic block,"
+                    + " which this store refuses: " + e.getMessage(), e);
+        }
+    }
+
+    private static Read readAtomically(Cairn db, Keyspace ks, byte[] key) {
         return db.atomically(tx -> {
             ValueType type = tx.type(ks, key);
             if (type == null) return null;
@@ -301,9 +320,15 @@ public final class JsonLines {
      * already stay written when the import fails later. (A temporary keyspace left by a process that died during an
      * import is dropped the next time the store opens.)
      *
+     * <p>A collection is built in memory from its array, element by element, and written whole
+     * ({@link io.cairn.Txn#putValue}) in the batch it belongs to; its bytes count towards the batch's 4 MiB, and the
+     * batch before it is written first when it would go over, so memory holds about one batch and one collection.
+     *
      * @throws ImportException when the input is malformed (bad JSON, not one object per line, a missing or unknown
-     *                         field, bad base64, a keyspace the header does not list, a key or value over the store's
-     *                         limits), naming the line, or when the options or the store's contents forbid the import
+     *                         field, bad base64, a keyspace the header does not list, a key, value or element over the
+     *                         store's limits, an unknown type, a collection value that is not an array of elements or
+     *                         of pairs, a score that is not a number, "inf" or "-inf"), naming the line, or when the
+     *                         options or the store's contents forbid the import
      * @throws CairnException when the store fails (closed, full disk, ...)
      * @throws UncheckedIOException when reading {@code in} fails
      */

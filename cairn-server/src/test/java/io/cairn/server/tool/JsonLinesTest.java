@@ -437,6 +437,20 @@ class JsonLinesTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("Engine.atomic refuses a read-only store (READ_ONLY) even for a block that only reads,"
+            + " so neither export nor the views can read a snapshot view's collections; enable once the core allows it")
+    void export_from_a_snapshot_view_holds_its_collections() {
+        Path dir = tmp.resolve("src");
+        try (Cairn src = open(dir)) {
+            fillCollections(src);
+            src.checkpoint();
+        }
+        try (Cairn snap = Cairn.openSnapshot(dir, -1)) {
+            assertThat(lines(export(snap))).hasSize(1 + 5 + 6).anyMatch(l -> l.contains("\"type\":\"zset\""));
+        }
+    }
+
+    @Test
     void large_collections_round_trip() {
         int n = 5000;
         Random rnd = new Random(11);
