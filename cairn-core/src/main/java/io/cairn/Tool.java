@@ -1,5 +1,11 @@
 package io.cairn;
 
+import io.cairn.collection.CollectionValue;
+import io.cairn.collection.Compact;
+import io.cairn.collection.HashValue;
+import io.cairn.collection.ListValue;
+import io.cairn.collection.SetValue;
+import io.cairn.collection.ZSetValue;
 import io.cairn.index.Cells;
 import io.cairn.snapshot.Manifest;
 import io.cairn.snapshot.PartReader;
@@ -47,8 +53,10 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code inspect}: snapshots, log segments, sizes, and what recovery would load and replay.</li>
  *   <li>{@code verify}: every CRC of every manifest, part and log record, every entry's shape, every record's
- *       payload, and that the log continues from the snapshots; each problem with its file and byte offset.</li>
- *   <li>{@code dump}: log records or a snapshot's entries as text.</li>
+ *       payload, and that the log continues from the snapshots; each problem with its file and byte offset. A good
+ *       snapshot's entries are counted by type.</li>
+ *   <li>{@code dump}: log records or a snapshot's entries as text; a collection as its type and elements
+ *       ({@code users h:1 hash {name=ann, age=42}}), a change to one as its command ({@code HSET users key=h:1 {age=43}}).</li>
  *   <li>{@code repair}: cuts a torn or damaged log tail and sets unusable snapshots aside, saving everything it removes
  *       in {@code salvage/}; it only says what it would do unless given {@code --yes}.</li>
  * </ul>
@@ -84,6 +92,8 @@ public final class Tool {
     /** Bytes of a key or value shown before it is cut short. */
     private static final int SHOW_TEXT = 64;
     private static final int SHOW_HEX = 32;
+    /** Elements of a collection shown before the rest is counted. */
+    private static final int SHOW_ELEMENTS = 16;
     /** Channels of a LOCK another part of this process locked: closing them would drop that lock (POSIX). */
     private static final List<FileChannel> KEPT_OPEN = new ArrayList<>();
 
@@ -551,7 +561,7 @@ public final class Tool {
         for (SnapScan.Snap s : snaps.snaps) {
             if (s.usable) {
                 out.println("  snapshot " + s.seq + ": ok (" + s.manifest.keyspaces().size() + " keyspaces, "
-                        + s.manifest.entries() + " entries)");
+                        + s.manifest.entries() + " entries" + byType(s.types) + ")");
                 continue;
             }
             out.println("  snapshot " + s.seq + ": DAMAGED");
@@ -703,7 +713,7 @@ public final class Tool {
                             }
                             byte[] cell = java.util.Arrays.copyOfRange(block, off, off + len);
                             long at = Cells.expireAt(cell);
-                            out.println(ks + " " + show(Cells.key(cell)) + " " + show(Cells.value(cell))
+                            out.println(ks + " " + show(Cells.key(cell)) + " " + showValue(cell)
                                     + (at == 0 ? "" : " expires " + iso(at) + (at <= now ? " (expired)" : "")));
                             shown[0]++;
                         });
@@ -789,6 +799,17 @@ public final class Tool {
             return "EXPIRE " + ks(names, e.keyspace()) + " key=" + show(e.key()) + (e.expireAt() == 0 ? " expires=never"
                     : expiry(e.expireAt()));
         }
+        if (m instanceof Mutation.Value v) {
+            if (!in(keyspace, names, v.keyspace())) return null;
+            String value = v.type() >= Cells.HASH && v.type() <= Cells.ZSET && Compact.valid(v.type(), v.encoding(), 0, v.encoding().length)
+                    ? showCollection(CollectionValue.decode(v.type(), v.encoding(), 0, v.encoding().length))
+                    : "type " + v.type() + " x'?' (" + v.encoding().length + " bytes that do not decode)";
+            return "VALUE " + ks(names, v.keyspace()) + " key=" + show(v.key()) + " " + value + expiry(v.expireAt());
+        }
+        if (m instanceof Mutation.Collection c) {
+            if (!in(keyspace, names, c.keyspace())) return null;
+            return describe(c, ks(names, c.keyspace()));
+        }
         if (m instanceof Mutation.Clear c) {
             if (!in(keyspace, names, c.keyspace())) return null;
             return "CLEAR " + ks(names, c.keyspace());
@@ -822,6 +843,43 @@ public final class Tool {
             return "SWAP_KEYSPACES " + ks(names, w.a()) + " with=" + ks(names, w.b());
         }
         return m.getClass().getSimpleName();
+    }
+
+    /** A change to a collection as its Redis command and what the record holds, e.g. "HSET users key=h:1 {age=43}". */
+    private static String describe(Mutation.Collection c, String ks) {
+        int op = c.op() & CollectionOps.OP_MASK;
+        String head = ks + " key=" + show(c.key()) + ((c.op() & CollectionOps.FRESH) != 0 ? " new" : "");
+        byte[][] items = c.items();
+        return switch (op) {
+            case CollectionOps.HSET -> "HSET " + head + " " + elements(items, 2, "{", "}", false);
+            case CollectionOps.HDEL -> "HDEL " + head + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.SADD -> "SADD " + head + " " + elements(items, 1, "{", "}", false);
+            case CollectionOps.SREM -> "SREM " + head + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.ZADD -> "ZADD " + head + " " + elements(items, 2, "[", "]", true);
+            case CollectionOps.ZREM -> "ZREM " + head + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.LPUSH -> "PUSH " + head + (c.b() == 0 ? " head " : " tail ") + elements(items, 1, "[", "]", false);
+            case CollectionOps.LPOP -> "POP " + head + (c.b() == 0 ? " head" : " tail") + " count=" + c.a();
+            case CollectionOps.LSET -> "LSET " + head + " index=" + c.a() + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.LINSERT -> "LINSERT " + head + " index=" + c.a() + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.LREM -> "LREM " + head + " count=" + c.a() + " " + elements(items, 1, "[", "]", false);
+            case CollectionOps.LTRIM -> "LTRIM " + head + " keep=" + c.a() + ".." + c.b();
+            default -> "COLLECTION " + head + " op=" + op + " (unknown)";
+        };
+    }
+
+    /** A record's items, one or two to an element; with {@code scores}, each second item is an 8-byte score. */
+    private static String elements(byte[][] items, int per, String open, String close, boolean scores) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i + per - 1 < items.length && shown.size() < SHOW_ELEMENTS; i += per) {
+            if (per == 1) {
+                shown.add(element(items[i]));
+            } else {
+                String second = scores && items[i + 1].length == 8 ? score(CollectionOps.score(items[i + 1])) : element(items[i + 1]);
+                shown.add(element(items[i]) + "=" + second);
+            }
+        }
+        int n = items.length / per;
+        return open + String.join(", ", shown) + (n > shown.size() ? ", ...(" + n + " in all)" : "") + close;
     }
 
     /** Follows the keyspace names through the log, so records show names, not ids. */
@@ -1120,6 +1178,8 @@ public final class Tool {
             Manifest manifest;
             final List<Problem> problems = new ArrayList<>();
             Boolean usable;
+            /** Its entries by type code ({@link Cells#STRING} to {@link Cells#ZSET}), once {@link #check} has read them. */
+            final long[] types = new long[Cells.ZSET + 1];
 
             Snap(long seq, Path file) {
                 this.seq = seq;
@@ -1127,8 +1187,8 @@ public final class Tool {
             }
         }
 
-        /** A part file read through once. */
-        private record PartResult(Problem problem) {
+        /** A part file read through once: its first problem, or null, and its entries by type code. */
+        private record PartResult(Problem problem, long[] types) {
         }
 
         final Store st;
@@ -1200,10 +1260,12 @@ public final class Tool {
                     String key = file.getFileName() + "/" + ref.length() + "/" + ref.entries();
                     PartResult r = parts.get(key);
                     if (r == null) {
-                        r = new PartResult(checkPart(file, k.id(), p, ref));
+                        long[] types = new long[Cells.ZSET + 1];
+                        r = new PartResult(checkPart(file, k.id(), p, ref, types), types);
                         parts.put(key, r);
                     }
                     if (r.problem() != null) s.problems.add(r.problem());
+                    for (int t = 0; t < s.types.length; t++) s.types[t] += r.types()[t];
                 }
             }
             s.usable = s.problems.isEmpty();
@@ -1211,11 +1273,13 @@ public final class Tool {
         }
 
         /** Reads a part through, checking every CRC and every entry's shape; the first problem, or null. */
-        private static Problem checkPart(Path file, int keyspace, int partition, Manifest.PartRef ref) throws IOException {
+        private static Problem checkPart(Path file, int keyspace, int partition, Manifest.PartRef ref, long[] types)
+                throws IOException {
             long[] seen = {0};
             try {
                 PartReader.Info info = PartReader.read(file, keyspace, partition, ref.length(), (block, off, len) -> {
                     if (!Cells.valid(block, off, len)) throw new BadEntry(seen[0]);
+                    types[(block[off] >>> 2) & 7]++; // the type bits of the flags (Cells), 0..4 in a valid cell
                     seen[0]++;
                 });
                 if (info.entries() != ref.entries()) {
@@ -1599,6 +1663,11 @@ public final class Tool {
      * the full length added.
      */
     static String show(byte[] a) {
+        return show(a, "");
+    }
+
+    /** {@link #show}, quoting text that holds one of {@code alsoQuote} too. */
+    private static String show(byte[] a, String alsoQuote) {
         String text = printable(a);
         if (text != null) {
             boolean cut = text.length() > SHOW_TEXT;
@@ -1610,13 +1679,76 @@ public final class Tool {
             boolean quote = text.isEmpty() || text.startsWith("x'");
             for (int i = 0; i < text.length() && !quote; i++) {
                 char c = text.charAt(i);
-                quote = c == ' ' || c == '"' || c == '\\' || c == '=';
+                quote = c == ' ' || c == '"' || c == '\\' || c == '=' || alsoQuote.indexOf(c) >= 0;
             }
             String s = quote ? "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : text;
             return cut ? s + "...(" + a.length + " bytes)" : s;
         }
         int n = Math.min(a.length, SHOW_HEX);
         return "x'" + HexFormat.of().formatHex(a, 0, n) + "'" + (a.length > n ? "...(" + a.length + " bytes)" : "");
+    }
+
+    /**
+     * A snapshot cell's value: a string as {@link #show} shows it, a collection as its Redis type name and its elements
+     * (see {@link #showCollection}).
+     */
+    static String showValue(byte[] cell) {
+        if (Cells.type(cell) == Cells.STRING) return show(Cells.value(cell));
+        return showCollection(CollectionValue.decode(cell)); // a well-formed cell (Cells.valid) decodes
+    }
+
+    /**
+     * A collection as its type and up to {@value #SHOW_ELEMENTS} elements, each as {@link #element} shows it:
+     * {@code hash {name=ann, age=42}}, {@code list [a, b]}, {@code set {x, y}}, {@code zset [low=-inf, ann=1.5]}
+     * (brackets for the ordered types, a sorted set by score); more elements end in {@code ...(5000 fields)}.
+     */
+    static String showCollection(CollectionValue v) {
+        List<String> shown = new ArrayList<>();
+        String open;
+        String close;
+        String unit;
+        if (v instanceof HashValue h) {
+            open = "hash {";
+            close = "}";
+            unit = "fields";
+            h.forEach((f, x) -> {
+                if (shown.size() < SHOW_ELEMENTS) shown.add(element(f) + "=" + element(x));
+            });
+        } else if (v instanceof ListValue l) {
+            open = "list [";
+            close = "]";
+            unit = "elements";
+            l.items().forEach(0, false, e -> shown.add(element(e)) && shown.size() < SHOW_ELEMENTS);
+        } else if (v instanceof SetValue set) {
+            open = "set {";
+            close = "}";
+            unit = "members";
+            set.forEach(m -> {
+                if (shown.size() < SHOW_ELEMENTS) shown.add(element(m));
+            });
+        } else {
+            open = "zset [";
+            close = "]";
+            unit = "members";
+            ((ZSetValue) v).index().forEach((m, sc) -> shown.add(element(m) + "=" + score(sc)) && shown.size() < SHOW_ELEMENTS);
+        }
+        return open + String.join(", ", shown) + (v.size() > shown.size() ? ", ...(" + v.size() + " " + unit + ")" : "") + close;
+    }
+
+    /**
+     * One element of a collection: as {@link #show}, and quoted also when it holds a comma or a bracket, which the
+     * collection's own text uses.
+     */
+    static String element(byte[] a) {
+        return show(a, ",{}[]");
+    }
+
+    /** A score as Redis writes one: an integer without a fraction, "inf" and "-inf" for the infinities. */
+    static String score(double d) {
+        if (d == Double.POSITIVE_INFINITY) return "inf";
+        if (d == Double.NEGATIVE_INFINITY) return "-inf";
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+        return Double.toString(d);
     }
 
     /** The bytes as a string if they are valid UTF-8 with no control, format or unassigned characters; else null. */
@@ -1640,6 +1772,17 @@ public final class Tool {
             i += Character.charCount(cp);
         }
         return s;
+    }
+
+    /** Entries by type, the types a snapshot holds only: ": 3 strings, 1 hash, 2 sorted sets"; "" if none. */
+    private static String byType(long[] types) {
+        String[][] names = {{"string", "strings"}, {"hash", "hashes"}, {"list", "lists"}, {"set", "sets"},
+                {"sorted set", "sorted sets"}};
+        List<String> parts = new ArrayList<>();
+        for (int t = 0; t < types.length; t++) {
+            if (types[t] != 0) parts.add(count(types[t], names[t][0], names[t][1]));
+        }
+        return parts.isEmpty() ? "" : ": " + String.join(", ", parts);
     }
 
     private static String count(long n, String one, String many) {

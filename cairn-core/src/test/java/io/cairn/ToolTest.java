@@ -251,6 +251,53 @@ class ToolTest {
         assertThat(ks.out()).contains("CREATE_KEYSPACE other", "PUT other key=o value=p").doesNotContain("key=hello");
     }
 
+    @Test
+    void dumpShowsEachCollectionWithItsTypeAndElements() {
+        try (Cairn db = Cairn.open(dir, options().build())) {
+            Keyspace users = db.createKeyspace("users", IndexKind.ORDERED);
+            users.put("plain", "text");
+            users.hash("h:1").put("name", "ann");
+            users.hash("h:1").put("age", "42");
+            users.list("l:1").pushLast("a", "b, c", "");
+            users.list("l:1").pushLast(new byte[] {0, (byte) 0xff});
+            users.set("s:1").add("x");
+            users.set("s:1").add("{y}");
+            users.sortedSet("z:1").add("ann", 1.5);
+            users.sortedSet("z:1").add("bob", 2);
+            users.sortedSet("z:1").add("low", Double.NEGATIVE_INFINITY);
+            users.expire("z:1", Duration.ofHours(1));
+            for (int i = 0; i < 100; i++) users.list("long").pushLast("e" + i);
+            db.checkpoint();
+            users.hash("h:1").put("age", "43");
+            db.atomically(tx -> {
+                io.cairn.collection.SetValue v = new io.cairn.collection.SetValue();
+                v.add("only".getBytes(StandardCharsets.UTF_8));
+                tx.putValue(users, "copied".getBytes(StandardCharsets.UTF_8), v, 0);
+                return null;
+            });
+        }
+        Run snap = tool("dump", dir.toString(), "--snapshot", "latest", "--keyspace", "users");
+        assertThat(snap.code()).as(snap.err()).isZero();
+        assertThat(snap.out()).contains("users plain text\n",
+                        "users l:1 list [a, \"b, c\", \"\", x'00ff']\n",
+                        "users long list [e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, ...(100 elements)]\n")
+                .containsPattern("users h:1 hash \\{(name=ann, age=42|age=42, name=ann)}\n")
+                .containsPattern("users s:1 set \\{(x, \"\\{y}\"|\"\\{y}\", x)}\n")
+                .containsPattern("users z:1 zset \\[low=-inf, ann=1.5, bob=2] expires \\d{4}-")
+                .doesNotContain("copied");
+
+        Run log = tool("dump", dir.toString(), "--log", "--keyspace", "users");
+        assertThat(log.code()).as(log.err()).isZero();
+        assertThat(log.out()).contains(" HSET users key=h:1 new {name=ann}\n", " HSET users key=h:1 {age=43}\n",
+                " PUSH users key=l:1 new tail [a, \"b, c\", \"\"]\n", " ZADD users key=z:1 new [ann=1.5]\n", " ZADD users key=z:1 [low=-inf]\n",
+                " VALUE users key=copied set {only}\n")
+                .containsPattern(" EXPIRE users key=z:1 expires=\\d{4}-");
+
+        Run verify = tool("verify", dir.toString());
+        assertThat(verify.code()).as(verify.out()).isZero();
+        assertThat(verify.out()).contains(": ok (2 keyspaces, 6 entries: 1 string, 1 hash, 2 lists, 1 set, 1 sorted set)");
+    }
+
     // ------------------------------------------------------------------ repair
 
     /** Writes garbage after the last record of the active segment: a torn write. Returns the segment and offset. */
