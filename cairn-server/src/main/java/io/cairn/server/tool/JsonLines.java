@@ -193,16 +193,19 @@ public final class JsonLines {
             ValueType type = tx.type(ks, key);
             if (type == null) return null;
             long expires = tx.expiresAt(ks, key);
-            CollectionValue v = switch (type) {
-                case STRING -> null;
-                case HASH -> tx.hash(ks, key).value();
-                case LIST -> tx.list(ks, key).value();
-                case SET -> tx.set(ks, key).value();
-                case SORTED_SET -> tx.sortedSet(ks, key).value();
+            return switch (type) { // the key may hold another type than the iterator saw: read what it holds now
+                case STRING -> new Read(tx.get(ks, key), expires);
+                case HASH -> copied(tx.hash(ks, key).value(), expires);
+                case LIST -> copied(tx.list(ks, key).value(), expires);
+                case SET -> copied(tx.set(ks, key).value(), expires);
+                case SORTED_SET -> copied(tx.sortedSet(ks, key).value(), expires);
             };
-            if (type == ValueType.STRING) return new Read(tx.get(ks, key), expires);
-            return v == null ? null : new Read(null, v.copy(), expires);
         });
+    }
+
+    /** A copy: a large collection's value is the live structure, which writers change once the block is over. */
+    private static Read copied(CollectionValue v, long expires) {
+        return v == null ? null : new Read(null, v.copy(), expires);
     }
 
     /** {@code "type"} and {@code "value"} of a collection: an array of elements, or of pairs for hashes and sorted sets. */
@@ -580,8 +583,9 @@ public final class JsonLines {
                         case "value" -> {
                             if (type == null || type == ValueType.STRING) {
                                 if (t == JsonToken.START_ARRAY) {
-                                    throw new ImportException(line, "value is an array but the entry has no \"type\" before it"
-                                            + " (hash, list, set or zset); a string's value is a string or {\"b64\":...}");
+                                    throw new ImportException(line, "value is an array but the entry "
+                                            + (type == null ? "has no \"type\" before it" : "is a string")
+                                            + " (hash, list, set or zset hold arrays); a string's value is a string or {\"b64\":...}");
                                 }
                                 value = bytes(t, line, "value");
                             } else {
