@@ -1184,7 +1184,11 @@ final class Engine {
 
     <R> Done<R> atomic(Atomic<R> op) {
         Objects.requireNonNull(op, "op");
-        return locked(null, () -> {
+        writeLock.lock();
+        try {
+            // a block that only reads runs on a read-only view too (a snapshot opened alone): only writing is refused
+            checkOpen();
+            opSeq = 0;
             Txn t = new Txn(this, clock.millis());
             R r;
             try {
@@ -1193,9 +1197,14 @@ final class Engine {
                 t.done = true;
             }
             List<Mutation> ms = t.mutations;
-            if (!ms.isEmpty()) log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)); // the block is over: no copy needed
-            return r;
-        });
+            if (!ms.isEmpty()) {
+                checkWritable(null);
+                log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)); // the block is over: no copy needed
+            }
+            return new Done<>(r, opSeq);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     <R> R atomically(Atomic<R> op) {

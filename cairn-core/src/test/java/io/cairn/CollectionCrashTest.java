@@ -100,13 +100,13 @@ class CollectionCrashTest {
                 StringBuilder diff = new StringBuilder();
                 for (String k : new java.util.TreeSet<>(union(got.keySet(), want.keySet()))) {
                     String g = got.get(k);
-                    String w = want.get(k);
-                    if (java.util.Objects.equals(g, w)) continue;
+                    String m = want.get(k);
+                    if (java.util.Objects.equals(g, m)) continue;
                     int i = 0;
-                    while (g != null && w != null && i < Math.min(g.length(), w.length()) && g.charAt(i) == w.charAt(i)) i++;
+                    while (g != null && m != null && i < Math.min(g.length(), m.length()) && g.charAt(i) == m.charAt(i)) i++;
                     diff.append("\n  ").append(k).append(": first difference at char ").append(i)
                             .append("\n    got  ").append(g == null ? "absent" : excerpt(g, i))
-                            .append("\n    want ").append(w == null ? "absent" : excerpt(w, i));
+                            .append("\n    want ").append(m == null ? "absent" : excerpt(m, i));
                 }
                 throw new AssertionError(context + ": recovered collections differ from the model at step " + n + diff);
             }

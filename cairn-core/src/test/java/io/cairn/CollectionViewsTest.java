@@ -70,6 +70,14 @@ class CollectionViewsTest {
             assertThat(db.set("tags").toSet()).isEqualTo(Set.of("x"));
             assertThat(db.sortedSet("board").range(0, -1).stream().map(SortedSetView.Scored::memberString).toList())
                     .isEqualTo(List.of("ann", "bob"));
+            db.checkpoint();
+            // a snapshot opened alone reads collections (atomic blocks that only read) and refuses writes
+            try (Cairn view = Cairn.openSnapshot(dir, -1)) {
+                assertThat(view.hash("user:1").get("name")).isEqualTo("anna");
+                assertThat(view.sortedSet("board").size()).isEqualTo(2);
+                assertThatThrownBy(() -> view.hash("user:1").put("x", "y")).isInstanceOf(CairnException.class)
+                        .extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.READ_ONLY);
+            }
             // an emptied collection is gone
             db.set("tags").remove("x");
             assertThat(db.defaultKeyspace().type(Keyspace.utf8("tags"))).isNull();

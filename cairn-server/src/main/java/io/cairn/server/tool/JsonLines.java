@@ -100,13 +100,11 @@ public final class JsonLines {
      *
      * <p>Each keyspace is read with its iterator, which is weakly consistent: for an exact copy of a store that is in
      * use, export while nothing writes. Each collection is read whole in one atomic block, so it is written as it was
-     * at one instant. (A {@link Cairn#openSnapshot snapshot view} refuses atomic blocks, so one holding collections
-     * cannot be exported yet: that fails with {@link CairnException.Code#READ_ONLY}.)
+     * at one instant; a {@link Cairn#openSnapshot snapshot view} exports whole, collections included.
      *
      * @return the number of entry lines written
      * @throws CairnException {@link CairnException.Code#NO_SUCH_KEYSPACE} if a named keyspace does not exist (before
-     *                        anything is written); {@link CairnException.Code#READ_ONLY} for a collection of a
-     *                        snapshot view
+     *                        anything is written)
      * @throws UncheckedIOException if writing to {@code out} fails
      */
     public static long export(Cairn db, Collection<String> keyspaces, OutputStream out) {
@@ -179,16 +177,6 @@ public final class JsonLines {
      * copied inside the block and written out after it, so a slow output never holds the store's write lock.
      */
     private static Read read(Cairn db, Keyspace ks, byte[] key) {
-        try {
-            return readAtomically(db, ks, key);
-        } catch (CairnException e) {
-            if (e.code() != CairnException.Code.READ_ONLY) throw e;
-            throw new CairnException(e.code(), "a collection of keyspace '" + ks.name() + "' is read in an atomic block,"
-                    + " which this store refuses: " + e.getMessage(), e);
-        }
-    }
-
-    private static Read readAtomically(Cairn db, Keyspace ks, byte[] key) {
         return db.atomically(tx -> {
             ValueType type = tx.type(ks, key);
             if (type == null) return null;

@@ -437,8 +437,6 @@ class JsonLinesTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Engine.atomic refuses a read-only store (READ_ONLY) even for a block that only reads,"
-            + " so neither export nor the views can read a snapshot view's collections; enable once the core allows it")
     void export_from_a_snapshot_view_holds_its_collections() {
         Path dir = tmp.resolve("src");
         try (Cairn src = open(dir)) {
