@@ -274,14 +274,15 @@ final class Engine {
             if (m instanceof Mutation.Batch b) {
                 // decided once for the whole record, before any of it applies: a batch may change one collection
                 // twice, and its first change already stamps the record's sequence on it
-                heldAtStart = new HashSet<>();
+                Set<ByteBuffer> held = new HashSet<>();
                 for (Mutation x : b.mutations()) {
                     int id = keyspaceOf(x);
                     byte[] key = keyOf(x);
                     if (key != null && id >= 0 && id < byId.length && byId[id] != null && held(byId[id], key)) {
-                        heldAtStart.add(heldKey(id, key));
+                        held.add(heldKey(id, key));
                     }
                 }
+                heldAtStart = held; // only now: held() answers from it once it is set
             }
             apply(m);
         } finally {
