@@ -21,7 +21,7 @@ public final class TxnList extends TxnCollection {
     /** Pushes elements one after another at the head (so the last ends first, as LPUSH) or the tail. */
     public void push(boolean head, byte[]... elements) {
         if (elements.length == 0) return;
-        change(CollectionOps.LPUSH, 0, head ? 0 : 1, elements);
+        change(CollectionOps.LPUSH, 0, head ? 0 : 1, elements, elements.length);
     }
 
     /** Removes and returns up to {@code count} elements from the head or the tail, in the order removed. */
@@ -31,7 +31,7 @@ public final class TxnList extends TxnCollection {
         if (l == null || count <= 0) return out;
         int n = (int) Math.min(count, l.size());
         for (int i = 0; i < n; i++) out.add(l.get(head ? i : l.size() - 1 - i));
-        change(CollectionOps.LPOP, n, head ? 0 : 1, new byte[0][]);
+        change(CollectionOps.LPOP, n, head ? 0 : 1, new byte[0][], -n);
         return out;
     }
 
@@ -47,7 +47,7 @@ public final class TxnList extends TxnCollection {
         ListValue l = value();
         int size = l == null ? 0 : l.size();
         if (index < 0 || index > size) throw new IndexOutOfBoundsException(index);
-        change(CollectionOps.LINSERT, index, 0, new byte[][]{element});
+        change(CollectionOps.LINSERT, index, 0, new byte[][]{element}, 1);
     }
 
     /** Redis's LREM: removes up to |count| (0: all) elements equal to {@code element}; returns how many. */
@@ -58,7 +58,7 @@ public final class TxnList extends TxnCollection {
         long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
         for (int i = 0; i < l.size() && found < limit; i++) if (java.util.Arrays.equals(l.get(i), element)) found++;
         if (found == 0) return 0;
-        change(CollectionOps.LREM, count, 0, new byte[][]{element});
+        change(CollectionOps.LREM, count, 0, new byte[][]{element}, -found);
         return found;
     }
 
@@ -67,10 +67,13 @@ public final class TxnList extends TxnCollection {
         ListValue l = value();
         if (l == null) return;
         if (start <= 0 && stop >= l.size() - 1L) return;
-        if (start > stop || start >= l.size()) {
-            change(CollectionOps.LTRIM, 1, 0, new byte[0][]); // start past stop: nothing kept
+        int size = l.size();
+        if (start > stop || start >= size) {
+            change(CollectionOps.LTRIM, 1, 0, new byte[0][], -size); // start past stop: nothing kept
             return;
         }
-        change(CollectionOps.LTRIM, Math.max(0, start), Math.min(stop, l.size() - 1L), new byte[0][]);
+        long from = Math.max(0, start);
+        long to = Math.min(stop, size - 1L);
+        change(CollectionOps.LTRIM, from, to, new byte[0][], (int) (to - from + 1) - size);
     }
 }

@@ -331,6 +331,37 @@ class CollectionsTest {
     }
 
     @Test
+    void aBlockSeesSizesAfterItsOwnChangesToALargeCollection() {
+        try (Cairn db = Cairn.open(dir, opts().build())) {
+            Keyspace ks = db.defaultKeyspace();
+            db.atomically(tx -> {
+                for (int i = 0; i < 3000; i++) tx.list(ks, b("l")).push(false, b("e" + i));
+                for (int i = 0; i < 3000; i++) tx.hash(ks, b("h")).put(b("f" + i), b("v"));
+                return null;
+            });
+            int[] sizes = db.atomically(tx -> {
+                TxnList l = tx.list(ks, b("l"));
+                TxnHash h = tx.hash(ks, b("h"));
+                int[] out = new int[6];
+                l.push(true, b("x"), b("y"));
+                out[0] = l.size();
+                l.pop(false, 3);
+                out[1] = l.size();
+                l.insert(5, b("z"));
+                out[2] = l.size();
+                out[3] = l.removeOccurrences(0, b("z"));
+                out[4] = l.size();
+                h.remove(b("f1"), b("f2"), b("nope"));
+                h.put(b("new"), b("1"));
+                out[5] = h.size();
+                return out;
+            });
+            assertThat(sizes).containsExactly(3002, 2999, 3000, 1, 2999, 2999);
+            assertThat((Object) db.atomically(tx -> tx.list(ks, b("l")).size())).isEqualTo(2999);
+        }
+    }
+
+    @Test
     void aBatchTheSnapshotAlreadyHoldsIsNotReplayedAgain() {
         try (Cairn db = Cairn.open(dir, opts().build())) {
             Keyspace ks = db.defaultKeyspace();
