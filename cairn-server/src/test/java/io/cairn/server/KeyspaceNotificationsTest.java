@@ -1,12 +1,17 @@
 package io.cairn.server;
 
+import io.cairn.server.command.Blocking;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.cairn.server.RawClient.bulk;
+import static io.cairn.server.RedisAsserts.await;
 import static io.cairn.server.RedisAsserts.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +25,11 @@ class KeyspaceNotificationsTest extends SharedServerTest {
 
     /** A subscriber to every keyspace event of every database. */
     private static RawClient listen() throws Exception {
-        RawClient sub = server.raw();
+        return listen(server);
+    }
+
+    private static RawClient listen(TestServer s) throws Exception {
+        RawClient sub = s.raw();
         sub.send("PSUBSCRIBE", "__key*__:*");
         sub.expect("*3\r\n" + bulk("psubscribe") + bulk("__key*__:*") + ":1\r\n");
         return sub;
@@ -161,6 +170,196 @@ class KeyspaceNotificationsTest extends SharedServerTest {
             cmd(j, "GETEX", "gx", "PXAT", "1");
             assertThat(events(sub, j)).containsExactly(
                     "__keyspace@0__:gx set", "__keyspace@0__:gx expire", "__keyspace@0__:gx persist", "__keyspace@0__:gx del");
+        }
+    }
+
+    /** "__keyevent@0__:event key" for each event, key pairs: the keyevent messages the tests below expect. */
+    private static List<String> keyevents(String... eventKeyPairs) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < eventKeyPairs.length; i += 2) out.add("__keyevent@0__:" + eventKeyPairs[i] + " " + eventKeyPairs[i + 1]);
+        return out;
+    }
+
+    @Test
+    void hashCommands_sendTheirEvents_andDelWhenTheLastFieldGoes() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "Ehgn");
+            j.hset("h1", "f1", "v1");
+            j.hset("h1", "f1", "v1"); // the same value: Redis still sends hset
+            j.hsetnx("h1", "f1", "x"); // not set: nothing
+            j.hsetnx("h1", "f2", "v2");
+            j.hmset("h1", java.util.Map.of("f3", "v3"));
+            j.hincrBy("h1", "n", 2);
+            j.hincrByFloat("h1", "x", 1.5);
+            j.hdel("h1", "nosuch"); // nothing removed: nothing
+            j.hdel("h1", "f1", "f2");
+            j.hdel("h1", "f3", "n", "x");
+            j.hincrBy("h2", "n", 1);
+            assertThat(events(sub, j)).containsExactlyElementsOf(keyevents(
+                    "new", "h1", "hset", "h1",
+                    "hset", "h1",
+                    "hset", "h1",
+                    "hset", "h1",
+                    "hincrby", "h1",
+                    "hincrbyfloat", "h1",
+                    "hdel", "h1",
+                    "hdel", "h1", "del", "h1",
+                    "new", "h2", "hincrby", "h2"));
+        }
+    }
+
+    @Test
+    void listCommands_sendTheirEvents_movesPushThenPop() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "Elgn");
+            j.rpush("l1", "a", "b", "c"); // one event for all three
+            j.lpush("l1", "z");
+            j.lpushx("nol", "x"); // no list: nothing
+            cmd(j, "LINSERT", "l1", "BEFORE", "nosuch", "y"); // no pivot: nothing
+            cmd(j, "LINSERT", "l1", "AFTER", "a", "a2");
+            j.lset("l1", 0, "zz");
+            j.lrem("l1", 0, "nosuch"); // nothing removed: nothing
+            j.lrem("l1", 1, "a2");
+            j.ltrim("l1", 0, -1); // keeps everything, and Redis sends ltrim all the same
+            j.lpop("l1"); // [a, b, c]
+            j.rpoplpush("l1", "l2"); // [a, b] and [c]
+            cmd(j, "LMOVE", "l1", "l2", "LEFT", "RIGHT"); // [b] and [c, a]
+            cmd(j, "LMOVE", "l1", "l2", "LEFT", "LEFT"); // l1 emptied
+            j.lpop("l2", 5);
+            j.lpop("l2"); // no list: nothing
+            j.rpush("l3", "x");
+            cmd(j, "LMPOP", "1", "l3", "RIGHT");
+            j.rpush("l4", "a", "b", "c");
+            j.ltrim("l4", 5, 10);
+            String[] many = new String[1000]; // past the compact encoding: the store's large structure
+            java.util.Arrays.fill(many, "e".repeat(100));
+            j.rpush("l5", many);
+            j.lpop("l5", 1000);
+            assertThat(events(sub, j)).containsExactlyElementsOf(keyevents(
+                    "new", "l1", "rpush", "l1",
+                    "lpush", "l1",
+                    "linsert", "l1",
+                    "lset", "l1",
+                    "lrem", "l1",
+                    "ltrim", "l1",
+                    "lpop", "l1",
+                    "new", "l2", "lpush", "l2", "rpop", "l1",
+                    "rpush", "l2", "lpop", "l1",
+                    "lpush", "l2", "lpop", "l1", "del", "l1",
+                    "lpop", "l2", "del", "l2",
+                    "new", "l3", "rpush", "l3",
+                    "rpop", "l3", "del", "l3",
+                    "new", "l4", "rpush", "l4",
+                    "ltrim", "l4", "del", "l4",
+                    "new", "l5", "rpush", "l5",
+                    "lpop", "l5", "del", "l5"));
+        }
+    }
+
+    @Test
+    void setCommands_sendTheirEvents_smoveOnBothKeys() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "Esgn");
+            j.sadd("s1", "a", "b", "c");
+            j.sadd("s1", "a"); // already there: nothing
+            j.srem("s1", "nosuch"); // nothing
+            j.srem("s1", "a");
+            j.smove("s1", "s2", "b"); // s1 {c}, s2 {b}
+            j.sadd("s3", "c");
+            j.smove("s1", "s3", "c"); // s1 emptied; s3 had c already: no sadd
+            j.smove("s2", "s2", "b"); // onto itself: nothing
+            j.spop("s2");
+            j.sadd("s4", "x", "y");
+            j.spop("s4", 0); // nothing
+            j.sunionstore("d1", "s3", "s4");
+            j.sinterstore("d1", "s3", "s4"); // empty: d1 deleted
+            j.sinterstore("d1", "s3", "s4"); // empty, and no d1 to delete: nothing
+            j.sdiffstore("d2", "s4", "s3");
+            j.spop("s4", 5);
+            assertThat(events(sub, j)).containsExactlyElementsOf(keyevents(
+                    "new", "s1", "sadd", "s1",
+                    "srem", "s1",
+                    "srem", "s1", "new", "s2", "sadd", "s2",
+                    "new", "s3", "sadd", "s3",
+                    "srem", "s1", "del", "s1",
+                    "spop", "s2", "del", "s2",
+                    "new", "s4", "sadd", "s4",
+                    "new", "d1", "sunionstore", "d1",
+                    "del", "d1",
+                    "new", "d2", "sdiffstore", "d2",
+                    "spop", "s4", "del", "s4"));
+        }
+    }
+
+    @Test
+    void sortedSetCommands_sendTheirEvents_onlyForChanges() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "Ezgn");
+            cmd(j, "ZADD", "z1", "1", "a", "2", "b", "3", "c", "4", "d");
+            cmd(j, "ZADD", "z1", "1", "a"); // the same score: nothing
+            cmd(j, "ZADD", "z1", "XX", "5", "nosuch"); // nothing
+            j.zincrby("z1", 1, "a"); // a 2
+            cmd(j, "ZADD", "z1", "INCR", "1", "a"); // a 3
+            j.zrem("z1", "nosuch"); // nothing
+            j.zrem("z1", "a"); // b c d
+            j.zremrangeByScore("z1", 100, 200); // nothing
+            j.zremrangeByRank("z1", 0, 0); // c d
+            j.zpopmin("z1"); // d
+            cmd(j, "ZADD", "z2", "1", "x", "2", "y");
+            cmd(j, "ZUNIONSTORE", "z3", "2", "z1", "z2");
+            cmd(j, "ZINTERSTORE", "z3", "2", "z1", "z2"); // empty: z3 deleted
+            cmd(j, "ZRANGESTORE", "z4", "z2", "0", "0");
+            cmd(j, "ZDIFFSTORE", "z4", "1", "z2"); // z4 overwritten: not new
+            cmd(j, "ZREMRANGEBYLEX", "z4", "-", "+");
+            j.zpopmax("z1");
+            cmd(j, "ZMPOP", "1", "z2", "MIN", "COUNT", "5");
+            assertThat(events(sub, j)).containsExactlyElementsOf(keyevents(
+                    "new", "z1", "zadd", "z1",
+                    "zincr", "z1",
+                    "zincr", "z1",
+                    "zrem", "z1",
+                    "zremrangebyrank", "z1",
+                    "zpopmin", "z1",
+                    "new", "z2", "zadd", "z2",
+                    "new", "z3", "zunionstore", "z3",
+                    "del", "z3",
+                    "new", "z4", "zrangestore", "z4",
+                    "zdiffstore", "z4",
+                    "zremrangebylex", "z4", "del", "z4",
+                    "zpopmax", "z1", "del", "z1",
+                    "zpopmin", "z2", "del", "z2"));
+        }
+    }
+
+    /**
+     * A blocking pop served by a later push sends its events after the push's, as Redis does. On one event loop, so
+     * the pusher's and the waiter's events (each published when its own reply is sent) come out in that order.
+     */
+    @Test
+    void blockingPops_servedAfterAPush_sendTheirEventsAfterThePush(@TempDir Path own) throws Exception {
+        Duration wait = Duration.ofSeconds(10);
+        try (TestServer s = TestServer.start(own, "io-threads", "1"); Jedis j = s.jedis(); RawClient sub = listen(s);
+             RawClient waiter = s.raw()) {
+            flags(j, "Elzgn");
+            waiter.send("BLPOP", "bq", "0");
+            await(wait, () -> Blocking.of(s.server).size() == 1);
+            j.rpush("bq", "a");
+            waiter.expect("*2\r\n" + bulk("bq") + bulk("a"));
+            waiter.send("BLMOVE", "bsrc", "bdst", "RIGHT", "LEFT", "0");
+            await(wait, () -> Blocking.of(s.server).size() == 1);
+            j.rpush("bsrc", "x", "y");
+            waiter.expect(bulk("y"));
+            waiter.send("BZPOPMIN", "bz", "0");
+            await(wait, () -> Blocking.of(s.server).size() == 1);
+            cmd(j, "ZADD", "bz", "1", "m");
+            waiter.expect("*3\r\n" + bulk("bz") + bulk("m") + bulk("1"));
+            assertThat(events(sub, j)).containsExactlyElementsOf(keyevents(
+                    "new", "bq", "rpush", "bq",
+                    "lpop", "bq", "del", "bq",
+                    "new", "bsrc", "rpush", "bsrc",
+                    "new", "bdst", "lpush", "bdst", "rpop", "bsrc",
+                    "new", "bz", "zadd", "bz",
+                    "zpopmin", "bz", "del", "bz"));
         }
     }
 }

@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * key became a sorted set) the waiter keeps waiting and the next one is asked. So waiters are served one at a time in
  * the order they blocked, whichever event loops they are on, and a waiter never pops outside its own event loop.
  *
+ * <p>A served waiter's pop sends its keyspace events (lpop, zpopmin, del, ...) from the attempt, on the waiter's own
+ * connection: they leave with its reply, after the events of the push that woke it when both connections share an
+ * event loop (with several loops each connection publishes when its own reply goes, so they may cross).
+ *
  * <p>A waiter ends exactly once, always on its event loop: served, timed out (Netty's scheduler), unblocked by CLIENT
  * UNBLOCK, or its connection closed (its registration is dropped; nothing was popped for it, so nothing is lost).
  * Its reply goes through {@link Client#replyWhen}: the connection is blocked meanwhile and holds its later requests.

@@ -4,6 +4,7 @@ import io.cairn.Keyspace;
 import io.cairn.TxnHash;
 import io.cairn.collection.HashValue;
 import io.cairn.index.Cells;
+import io.cairn.server.pubsub.PubSub;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * one log record (a read logs nothing). Replies are built from what the block read and written after it returns, so
  * nothing of a large hash's live structure is touched outside the store's lock. A change keeps the key's expiry, as
  * Redis does; the last field removed deletes the key.
+ *
+ * <p>Writes send Redis's keyspace events ({@link KeyEvents}, class h): {@code hset} (HSET, HMSET, and HSETNX when it
+ * sets), {@code hdel} then {@code del} when the last field went, {@code hincrby}, {@code hincrbyfloat}; {@code new}
+ * first when the write created the key.
  */
 final class HashCommands {
     private HashCommands() {
@@ -74,19 +79,28 @@ final class HashCommands {
         Keyspace ks = c.keyspace();
         byte[][] pairs = new byte[a.length - 2][];
         System.arraycopy(a, 2, pairs, 0, pairs.length);
-        int added = c.writer().atomically(tx -> tx.hash(ks, a[1]).put(pairs));
+        boolean[] created = new boolean[1];
+        int added = c.writer().atomically(tx -> {
+            TxnHash h = tx.hash(ks, a[1]);
+            created[0] = !h.exists();
+            return h.put(pairs);
+        });
+        KeyEvents.written(c, PubSub.HASH, "hset", a[1], created[0]);
         if (ok) c.reply().ok();
         else c.reply().integer(added);
     }
 
     private static void hsetnx(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[1];
         boolean set = c.writer().atomically(tx -> {
             TxnHash h = tx.hash(ks, a[1]);
             if (h.get(a[2]) != null) return false;
+            created[0] = !h.exists();
             h.put(a[2], a[3]);
             return true;
         });
+        if (set) KeyEvents.written(c, PubSub.HASH, "hset", a[1], created[0]);
         c.reply().integer(set ? 1 : 0);
     }
 
@@ -94,15 +108,24 @@ final class HashCommands {
         Keyspace ks = c.keyspace();
         byte[][] fields = new byte[a.length - 2][];
         System.arraycopy(a, 2, fields, 0, fields.length);
-        int removed = c.writer().atomically(tx -> tx.hash(ks, a[1]).remove(fields));
+        boolean[] deleted = new boolean[1];
+        int removed = c.writer().atomically(tx -> {
+            TxnHash h = tx.hash(ks, a[1]);
+            int n = h.remove(fields);
+            deleted[0] = n > 0 && !h.exists();
+            return n;
+        });
+        if (removed > 0) KeyEvents.removed(c, PubSub.HASH, "hdel", a[1], deleted[0]);
         c.reply().integer(removed);
     }
 
     private static void hincrby(Client c, byte[][] a) {
         long by = Args.toLong(a[3]); // Redis reads the increment before it looks at the key
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[1];
         long n = c.writer().atomically(tx -> {
             TxnHash h = tx.hash(ks, a[1]);
+            created[0] = !h.exists();
             byte[] cur = h.get(a[2]);
             long v = 0;
             if (cur != null) {
@@ -117,6 +140,7 @@ final class HashCommands {
             h.put(a[2], ascii(Long.toString(r)));
             return r;
         });
+        KeyEvents.written(c, PubSub.HASH, "hincrby", a[1], created[0]);
         c.reply().integer(n);
     }
 
@@ -125,8 +149,10 @@ final class HashCommands {
         if (by == null) throw Errors.error(Errors.NOT_FLOAT);
         if (by.isInfiniteOrNaN()) throw Errors.error("ERR value is NaN or Infinity");
         Keyspace ks = c.keyspace();
+        boolean[] created = new boolean[1];
         byte[] out = c.writer().atomically(tx -> {
             TxnHash h = tx.hash(ks, a[1]);
+            created[0] = !h.exists();
             byte[] cur = h.get(a[2]);
             StringCommands.LongDouble v = StringCommands.LongDouble.ZERO;
             if (cur != null) {
@@ -139,6 +165,7 @@ final class HashCommands {
             h.put(a[2], s);
             return s;
         });
+        KeyEvents.written(c, PubSub.HASH, "hincrbyfloat", a[1], created[0]);
         c.reply().bulk(out);
     }
 

@@ -4,7 +4,8 @@ import io.cairn.server.pubsub.PubSub;
 
 /**
  * The keyspace events ({@code notify-keyspace-events}) the command families send after a write, with Redis's names and
- * order: {@code new} (class n) first when the write created the key, then the command's own event.
+ * order: {@code new} (class n) first when the write created the key, then the command's own event, then {@code del}
+ * (class g) when the write emptied a collection and so deleted it.
  */
 final class KeyEvents {
     private KeyEvents() {
@@ -24,6 +25,22 @@ final class KeyEvents {
 
     static void written(Client c, int type, String event, byte[] key, boolean created) {
         written(c, type, event, key, created, c.db());
+    }
+
+    /** {@code event}, then {@code del} if the write took a collection's last element and so deleted the key. */
+    static void removed(Client c, int type, String event, byte[] key, boolean deleted) {
+        PubSub ps = c.server().pubsub();
+        ps.notify(c, type, event, key);
+        if (deleted) ps.notify(c, PubSub.GENERIC, "del", key);
+    }
+
+    /**
+     * A STORE command's result written to {@code key} ({@code new} if it {@code existed} not, then {@code event}), or,
+     * for an empty result, the key deleted: {@code del} if it existed, else nothing.
+     */
+    static void stored(Client c, int type, String event, byte[] key, boolean existed, boolean empty) {
+        if (!empty) written(c, type, event, key, !existed);
+        else if (existed) fire(c, PubSub.GENERIC, "del", key);
     }
 
     /** Whether a command should find out if its write creates the key: only while {@code new} events are on. */

@@ -8,6 +8,7 @@ import io.cairn.collection.ListDeque;
 import io.cairn.collection.ListValue;
 import io.cairn.collection.ZSetIndex;
 import io.cairn.collection.ZSetValue;
+import io.cairn.server.pubsub.PubSub;
 import io.cairn.server.resp.Reply;
 
 import java.util.ArrayList;
@@ -22,6 +23,14 @@ import java.util.List;
  * and a read-only one logs nothing. Elements are copied out of the block (by reference: stored arrays are never
  * changed) and the reply written after it. Blocking commands try once at once and otherwise wait in {@link Blocking};
  * each pop that serves a waiter later is an atomic block (and a log record) of its own.
+ *
+ * <p>Writes send Redis 7's keyspace events ({@link KeyEvents}; class l, z for the sorted-set pops), in Redis's order,
+ * from the same code whether a blocking pop is served at once or later: {@code lpush}/{@code rpush} once per command,
+ * {@code lpop}/{@code rpop}, {@code linsert}, {@code lset}, {@code lrem}, {@code ltrim} (whenever the list exists, as
+ * Redis sends it), {@code zpopmin}/{@code zpopmax}; {@code del} after a pop or removal that emptied the key, {@code new}
+ * before a push that created it. A move (LMOVE, RPOPLPUSH, BLMOVE, BRPOPLPUSH) sends the push on the destination, then
+ * the pop on the source, then the source's {@code del}: the order Redis's code sends them in (its documentation says
+ * the pop comes first).
  */
 final class ListCommands {
     private ListCommands() {
@@ -135,12 +144,15 @@ final class ListCommands {
     private static void push(Client c, byte[][] a, boolean head, boolean onlyIfExists) {
         Keyspace ks = c.keyspace();
         byte[][] elements = Arrays.copyOfRange(a, 2, a.length);
+        boolean[] created = new boolean[1];
         int size = c.writer().atomically(tx -> {
             TxnList l = tx.list(ks, a[1]);
-            if (onlyIfExists && !l.exists()) return 0;
+            created[0] = !l.exists();
+            if (onlyIfExists && created[0]) return 0;
             l.push(head, elements);
             return l.size();
         });
+        if (size > 0) KeyEvents.written(c, PubSub.LIST, head ? "lpush" : "rpush", a[1], created[0]);
         c.reply().integer(size);
     }
 
@@ -149,11 +161,16 @@ final class ListCommands {
         boolean counted = a.length == 3;
         long count = counted ? ranged(a[2], 0, Long.MAX_VALUE, "ERR value is out of range, must be positive") : 1;
         Keyspace ks = c.keyspace();
+        boolean[] deleted = new boolean[1];
         List<byte[]> popped = c.writer().atomically(tx -> {
             TxnList l = tx.list(ks, a[1]);
-            if (!l.exists()) return null;
-            return l.pop(head, count);
+            int before = l.size();
+            if (before == 0) return null;
+            List<byte[]> out = l.pop(head, count);
+            deleted[0] = out.size() == before;
+            return out;
         });
+        if (popped != null && !popped.isEmpty()) popped(c, a[1], head, deleted[0]);
         Reply r = c.reply();
         if (popped == null) {
             if (counted) r.nullArray();
@@ -266,6 +283,7 @@ final class ListCommands {
             l.set((int) i, a[3]);
             return null;
         });
+        KeyEvents.fire(c, PubSub.LIST, "lset", a[1]);
         c.reply().ok();
     }
 
@@ -293,6 +311,7 @@ final class ListCommands {
             l.insert(after ? at[0] + 1 : at[0], a[4]);
             return l.size();
         });
+        if (r > 0) KeyEvents.fire(c, PubSub.LIST, "linsert", a[1]);
         c.reply().integer(r);
     }
 
@@ -300,40 +319,74 @@ final class ListCommands {
         long n = Args.toLong(a[2]);
         long count = n == Long.MIN_VALUE ? -Long.MAX_VALUE : n; // the same, and its absolute value fits
         Keyspace ks = c.keyspace();
-        c.reply().integer(c.writer().atomically(tx -> tx.list(ks, a[1]).removeOccurrences(count, a[3])));
+        boolean[] deleted = new boolean[1];
+        int removed = c.writer().atomically(tx -> {
+            TxnList l = tx.list(ks, a[1]);
+            int before = l.size();
+            int r = l.removeOccurrences(count, a[3]);
+            deleted[0] = r > 0 && r == before;
+            return r;
+        });
+        if (removed > 0) KeyEvents.removed(c, PubSub.LIST, "lrem", a[1], deleted[0]);
+        c.reply().integer(removed);
     }
 
     private static void ltrim(Client c, byte[][] a) {
         long start = Args.toLong(a[2]);
         long stop = Args.toLong(a[3]);
         Keyspace ks = c.keyspace();
-        c.writer().atomically(tx -> {
+        // null: no list, nothing done; else whether the trim emptied and deleted it
+        Boolean deleted = c.writer().atomically(tx -> {
             TxnList l = tx.list(ks, a[1]);
             if (!l.exists()) return null;
             long n = l.size();
             long from = start < 0 ? Math.max(0, n + start) : start;
             long to = stop < 0 ? n + stop : stop;
-            if (from > to || from >= n) l.trim(1, 0); // nothing kept
-            else l.trim(from, Math.min(to, n - 1));
-            return null;
+            if (from > to || from >= n) {
+                l.trim(1, 0); // nothing kept
+                return true;
+            }
+            l.trim(from, Math.min(to, n - 1));
+            return false;
         });
+        // Redis sends ltrim whenever the list exists, even when the range keeps every element
+        if (deleted != null) KeyEvents.removed(c, PubSub.LIST, "ltrim", a[1], deleted);
         c.reply().ok();
     }
 
     // ------------------------------------------------------------------ moves and multi-key pops
 
-    /** The element moved, or null if {@code src} is empty; WRONGTYPE for either key before anything changes. */
+    /** What a move did: the element moved, whether the push created the destination and the pop emptied the source. */
+    private record Moved(byte[] element, boolean created, boolean deleted) {
+    }
+
+    /**
+     * The element moved, or null if {@code src} is empty; WRONGTYPE for either key before anything changes. Sends the
+     * move's events.
+     */
     private static byte[] move(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
         Keyspace ks = c.keyspace();
-        return c.writer().atomically(tx -> {
+        Moved m = c.writer().atomically(tx -> {
             TxnList from = tx.list(ks, src);
             if (!from.exists()) return null;
             TxnList to = tx.list(ks, dst);
-            if (from == to) return rotate(tx, ks, src, from.value(), fromHead, toHead);
+            if (from == to) return new Moved(rotate(tx, ks, src, from.value(), fromHead, toHead), false, false);
+            boolean created = !to.exists();
+            boolean emptied = from.size() == 1;
             byte[] e = from.pop(fromHead, 1).get(0);
             to.push(toHead, e);
-            return e;
+            return new Moved(e, created, emptied);
         });
+        if (m == null) return null;
+        // Redis's lmoveGenericCommand: the push (lmoveHandlePush) is notified before the pop, a rotation included
+        KeyEvents.written(c, PubSub.LIST, toHead ? "lpush" : "rpush", dst, m.created());
+        popped(c, src, fromHead, m.deleted());
+        return m.element();
+    }
+
+    /** The events of a pop from {@code key}'s head or tail: lpop or rpop, then del if it emptied the list. */
+    private static void popped(Client c, byte[] key, boolean head, boolean deleted) {
+        KeyEvents.removed(c, PubSub.LIST, head ? "lpop" : "rpop", key, deleted);
     }
 
     /**
@@ -384,11 +437,16 @@ final class ListCommands {
             Object[] popped = c.writer().atomically(tx -> {
                 for (byte[] k : m.keys()) {
                     TxnList l = tx.list(ks, k);
-                    if (l.exists()) return new Object[]{k, l.pop(m.first(), m.count())};
+                    int before = l.size();
+                    if (before > 0) {
+                        List<byte[]> items = l.pop(m.first(), m.count());
+                        return new Object[]{k, items, items.size() == before};
+                    }
                 }
                 return null;
             });
             if (popped == null) return null;
+            popped(c, (byte[]) popped[0], m.first(), (Boolean) popped[2]);
             return () -> {
                 @SuppressWarnings("unchecked") List<byte[]> items = (List<byte[]>) popped[1];
                 Reply r = c.reply();
@@ -413,14 +471,19 @@ final class ListCommands {
         List<byte[]> keys = Arrays.asList(a).subList(1, a.length - 1);
         Keyspace ks = c.keyspace();
         Blocking.Attempt attempt = () -> {
+            boolean[] deleted = new boolean[1];
             byte[][] popped = c.writer().atomically(tx -> {
                 for (byte[] k : keys) {
                     TxnList l = tx.list(ks, k);
-                    if (l.exists()) return new byte[][]{k, l.pop(head, 1).get(0)};
+                    if (l.exists()) {
+                        deleted[0] = l.size() == 1;
+                        return new byte[][]{k, l.pop(head, 1).get(0)};
+                    }
                 }
                 return null;
             });
             if (popped == null) return null;
+            popped(c, popped[0], head, deleted[0]);
             return () -> {
                 c.reply().array(2);
                 c.reply().bulk(popped[0]);
@@ -443,6 +506,11 @@ final class ListCommands {
     }
 
     // ------------------------------------------------------------------ blocking sorted-set pops
+
+    /** The events of a pop from sorted set {@code key}: zpopmin or zpopmax, then del if it emptied the set. */
+    private static void zpopped(Client c, byte[] key, boolean min, boolean deleted) {
+        KeyEvents.removed(c, PubSub.ZSET, min ? "zpopmin" : "zpopmax", key, deleted);
+    }
 
     /** Removes up to {@code count} members from the low ({@code min}) or high end; null if the set is absent. */
     private static List<Object[]> zpop(TxnSortedSet z, boolean min, long count) {
@@ -468,12 +536,14 @@ final class ListCommands {
         Blocking.Attempt attempt = () -> {
             Object[] popped = c.writer().atomically(tx -> {
                 for (byte[] k : keys) {
-                    List<Object[]> p = zpop(tx.sortedSet(ks, k), min, 1);
-                    if (p != null) return new Object[]{k, p.get(0)[0], p.get(0)[1]};
+                    TxnSortedSet z = tx.sortedSet(ks, k);
+                    List<Object[]> p = zpop(z, min, 1);
+                    if (p != null) return new Object[]{k, p.get(0)[0], p.get(0)[1], !z.exists()};
                 }
                 return null;
             });
             if (popped == null) return null;
+            zpopped(c, (byte[]) popped[0], min, (Boolean) popped[3]);
             return () -> {
                 Reply r = c.reply();
                 r.array(3);
@@ -492,12 +562,14 @@ final class ListCommands {
         Blocking.Attempt attempt = () -> {
             Object[] popped = c.writer().atomically(tx -> {
                 for (byte[] k : m.keys()) {
-                    List<Object[]> p = zpop(tx.sortedSet(ks, k), m.first(), m.count());
-                    if (p != null) return new Object[]{k, p};
+                    TxnSortedSet z = tx.sortedSet(ks, k);
+                    List<Object[]> p = zpop(z, m.first(), m.count());
+                    if (p != null) return new Object[]{k, p, !z.exists()};
                 }
                 return null;
             });
             if (popped == null) return null;
+            zpopped(c, (byte[]) popped[0], m.first(), (Boolean) popped[2]);
             return () -> {
                 @SuppressWarnings("unchecked") List<Object[]> items = (List<Object[]>) popped[1];
                 Reply r = c.reply();

@@ -4,6 +4,7 @@ import io.cairn.Keyspace;
 import io.cairn.Txn;
 import io.cairn.TxnSet;
 import io.cairn.collection.SetValue;
+import io.cairn.server.pubsub.PubSub;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +20,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Each command is one atomic block. Random picks that change the set (SPOP) are drawn inside the block and then
  * removed by name, so the log record says exactly which members went and replay does not depend on chance. The STORE
  * forms build the whole result and write it as one value, dropping the destination's expiry as Redis does.
+ *
+ * <p>Writes send Redis's keyspace events ({@link KeyEvents}, class s) only when they change something: {@code sadd},
+ * {@code srem}, {@code spop} (each followed by {@code del} when the set was emptied), SMOVE's {@code srem} on the
+ * source and {@code sadd} on the destination, {@code sinterstore}/{@code sunionstore}/{@code sdiffstore} (or
+ * {@code del} when an empty result deleted the destination); {@code new} first when a write created the key.
  */
 final class SetCommands {
     private SetCommands() {
@@ -87,13 +93,28 @@ final class SetCommands {
     private static void sadd(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         byte[][] members = rest(a, 2);
-        c.reply().integer(c.writer().atomically(tx -> tx.set(ks, a[1]).add(members)));
+        boolean[] created = new boolean[1];
+        int added = c.writer().atomically(tx -> {
+            TxnSet s = tx.set(ks, a[1]);
+            created[0] = !s.exists();
+            return s.add(members);
+        });
+        if (added > 0) KeyEvents.written(c, PubSub.SET, "sadd", a[1], created[0]);
+        c.reply().integer(added);
     }
 
     private static void srem(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         byte[][] members = rest(a, 2);
-        c.reply().integer(c.writer().atomically(tx -> tx.set(ks, a[1]).remove(members)));
+        boolean[] deleted = new boolean[1];
+        int removed = c.writer().atomically(tx -> {
+            TxnSet s = tx.set(ks, a[1]);
+            int n = s.remove(members);
+            deleted[0] = n > 0 && !s.exists();
+            return n;
+        });
+        if (removed > 0) KeyEvents.removed(c, PubSub.SET, "srem", a[1], deleted[0]);
+        c.reply().integer(removed);
     }
 
     private static void smembers(Client c, byte[][] a) {
@@ -152,6 +173,7 @@ final class SetCommands {
     private static void spop(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         if (a.length > 3) throw Errors.syntax();
+        boolean[] deleted = new boolean[1];
         if (a.length == 2) {
             byte[] m = c.writer().atomically(tx -> {
                 TxnSet s = tx.set(ks, a[1]);
@@ -159,8 +181,10 @@ final class SetCommands {
                 if (v == null) return null;
                 byte[] pick = v.random(ThreadLocalRandom.current());
                 s.remove(pick);
+                deleted[0] = !s.exists();
                 return pick;
             });
+            if (m != null) KeyEvents.removed(c, PubSub.SET, "spop", a[1], deleted[0]);
             c.reply().bulk(m);
             return;
         }
@@ -172,8 +196,10 @@ final class SetCommands {
             if (v == null || count == 0) return List.<byte[]>of();
             List<byte[]> picks = count >= v.size() ? members(v) : distinctRandom(v, (int) count);
             s.remove(picks.toArray(new byte[0][]));
+            deleted[0] = !s.exists();
             return picks;
         });
+        if (!popped.isEmpty()) KeyEvents.removed(c, PubSub.SET, "spop", a[1], deleted[0]);
         replySet(c, popped);
     }
 
@@ -208,15 +234,26 @@ final class SetCommands {
     private static void smove(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         byte[] member = a[3];
+        // what the move did, for its events: emptied the source, created the destination, added to the destination
+        boolean[] did = new boolean[3];
+        boolean[] changed = new boolean[1];
         boolean moved = c.writer().atomically(tx -> {
+            changed[0] = false;
             if (tx.type(ks, a[1]) == null) return false; // an absent source answers 0 whatever the destination holds
             TxnSet src = tx.set(ks, a[1]);
             TxnSet dst = tx.set(ks, a[2]);
-            if (src == dst) return src.contains(member);
+            if (src == dst) return src.contains(member); // a no-op, as in Redis: no events
             if (src.remove(member) == 0) return false;
-            dst.add(member);
+            changed[0] = true;
+            did[0] = !src.exists();
+            did[1] = !dst.exists();
+            did[2] = dst.add(member) > 0;
             return true;
         });
+        if (changed[0]) {
+            KeyEvents.removed(c, PubSub.SET, "srem", a[1], did[0]);
+            if (did[2]) KeyEvents.written(c, PubSub.SET, "sadd", a[2], did[1]);
+        }
         c.reply().integer(moved ? 1 : 0);
     }
 
@@ -268,14 +305,19 @@ final class SetCommands {
     private static void combine(Client c, byte[][] a, int op, boolean store) {
         Keyspace ks = c.keyspace();
         byte[][] keys = rest(a, store ? 2 : 1);
+        boolean[] existed = new boolean[1];
         Object result = c.writer().atomically(tx -> {
             SetValue r = combine(sets(tx, ks, keys), op);
             if (!store) return members(r);
+            existed[0] = tx.contains(ks, a[1]);
             tx.putValue(ks, a[1], r, 0); // an empty result deletes the destination
             return (long) r.size();
         });
         if (store) {
-            c.reply().integer((Long) result);
+            long n = (Long) result;
+            String event = op == INTER ? "sinterstore" : op == UNION ? "sunionstore" : "sdiffstore";
+            KeyEvents.stored(c, PubSub.SET, event, a[1], existed[0], n == 0);
+            c.reply().integer(n);
         } else {
             @SuppressWarnings("unchecked")
             List<byte[]> members = (List<byte[]>) result;

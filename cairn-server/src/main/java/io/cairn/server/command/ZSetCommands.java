@@ -9,6 +9,7 @@ import io.cairn.collection.ZSetIndex;
 import io.cairn.collection.ZSetIndex.LexRange;
 import io.cairn.collection.ZSetIndex.ScoreRange;
 import io.cairn.collection.ZSetValue;
+import io.cairn.server.pubsub.PubSub;
 import io.cairn.server.resp.Reply;
 
 import java.nio.ByteBuffer;
@@ -34,6 +35,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Scores are printed as Redis 7.0 prints them ({@link Scores#format}); in RESP3 they are doubles, and WITHSCORES
  * replies are arrays of [member, score] pairs, as Redis sends them.
+ *
+ * <p>Writes send Redis 7's keyspace events ({@link KeyEvents}, class z) only when they change something:
+ * {@code zadd}, or {@code zincr} for ZINCRBY and ZADD INCR (a new member or a changed score); {@code zrem},
+ * {@code zremrangebyrank}/{@code zremrangebyscore}/{@code zremrangebylex}, {@code zpopmin}/{@code zpopmax} (each
+ * followed by {@code del} when the set was emptied); {@code zunionstore}/{@code zinterstore}/{@code zdiffstore} and
+ * {@code zrangestore} (or {@code del} when an empty result deleted the destination); {@code new} first when a write
+ * created the key.
  */
 final class ZSetCommands {
     /** Sets up to this size are returned whole by one ZSCAN call (Redis's listpack limit, zset-max-listpack-entries). */
@@ -194,8 +202,11 @@ final class ZSetCommands {
         zadd(c, a[1], INCR, new double[]{Scores.parse(a[2])}, new byte[][]{a[3]});
     }
 
-    /** What ZADD did: new members, changed scores, members not skipped by a condition, and the last score set. */
-    private record Added(int added, int updated, int processed, double score) {
+    /**
+     * What ZADD did: new members, changed scores, members not skipped by a condition, the last score set, and whether
+     * it created the key.
+     */
+    private record Added(int added, int updated, int processed, double score, boolean created) {
     }
 
     /** ZADD's decisions, member by member as Redis makes them (a member named twice sees its first change). */
@@ -204,7 +215,7 @@ final class ZSetCommands {
         Added r = c.writer().atomically(tx -> {
             TxnSortedSet z = tx.sortedSet(ks, key);
             ZSetValue v = z.value();
-            if (v == null && (flags & XX) != 0) return new Added(0, 0, 0, Double.NaN);
+            if (v == null && (flags & XX) != 0) return new Added(0, 0, 0, Double.NaN, false);
             Map<ByteBuffer, Integer> changed = new LinkedHashMap<>();
             double[] finals = new double[members.length];
             int added = 0, updated = 0, processed = 0;
@@ -244,8 +255,11 @@ final class ZSetCommands {
                 }
                 z.set(m, s);
             }
-            return new Added(added, updated, processed, last);
+            return new Added(added, updated, processed, last, v == null && !changed.isEmpty());
         });
+        if (r.added() + r.updated() > 0) {
+            KeyEvents.written(c, PubSub.ZSET, (flags & INCR) != 0 ? "zincr" : "zadd", key, r.created());
+        }
         Reply out = c.reply();
         if ((flags & INCR) != 0) {
             if (r.processed() > 0) Scores.reply(out, r.score());
@@ -258,7 +272,14 @@ final class ZSetCommands {
     private static void zrem(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         byte[][] members = Arrays.copyOfRange(a, 2, a.length);
-        int removed = c.writer().atomically(tx -> tx.sortedSet(ks, a[1]).remove(members));
+        boolean[] deleted = new boolean[1];
+        int removed = c.writer().atomically(tx -> {
+            TxnSortedSet z = tx.sortedSet(ks, a[1]);
+            int n = z.remove(members);
+            deleted[0] = n > 0 && !z.exists();
+            return n;
+        });
+        if (removed > 0) KeyEvents.removed(c, PubSub.ZSET, "zrem", a[1], deleted[0]);
         c.reply().integer(removed);
     }
 
@@ -418,11 +439,14 @@ final class ZSetCommands {
     private static void zrangestore(Client c, byte[][] a) {
         Range q = parseRange(a, 3, null, null, true);
         Keyspace ks = c.keyspace();
+        boolean[] existed = new boolean[1];
         int n = c.writer().atomically(tx -> {
             Entries e = q.select(value(tx, ks, a[2]));
+            existed[0] = tx.contains(ks, a[1]);
             tx.putValue(ks, a[1], e.toValue(), 0);
             return e.size;
         });
+        KeyEvents.stored(c, PubSub.ZSET, "zrangestore", a[1], existed[0], n == 0);
         c.reply().integer(n);
     }
 
@@ -434,11 +458,22 @@ final class ZSetCommands {
             case LEX -> new Range(by, false, 0, 0, null, Scores.lexRange(a[2], a[3]), 0, -1, false);
         };
         Keyspace ks = c.keyspace();
+        boolean[] deleted = new boolean[1];
         int removed = c.writer().atomically(tx -> {
             TxnSortedSet z = tx.sortedSet(ks, a[1]);
             Entries e = q.select(z.value());
-            return e.size == 0 ? 0 : z.remove(e.memberArray());
+            int n = e.size == 0 ? 0 : z.remove(e.memberArray());
+            deleted[0] = n > 0 && !z.exists();
+            return n;
         });
+        if (removed > 0) {
+            String event = switch (by) {
+                case RANK -> "zremrangebyrank";
+                case SCORE -> "zremrangebyscore";
+                case LEX -> "zremrangebylex";
+            };
+            KeyEvents.removed(c, PubSub.ZSET, event, a[1], deleted[0]);
+        }
         c.reply().integer(removed);
     }
 
@@ -464,7 +499,14 @@ final class ZSetCommands {
         }
         long n = count;
         Keyspace ks = c.keyspace();
-        Entries e = c.writer().atomically(tx -> pop(tx.sortedSet(ks, a[1]), n, max));
+        boolean[] deleted = new boolean[1];
+        Entries e = c.writer().atomically(tx -> {
+            TxnSortedSet z = tx.sortedSet(ks, a[1]);
+            Entries out = pop(z, n, max);
+            deleted[0] = !z.exists();
+            return out;
+        });
+        if (e.size > 0) KeyEvents.removed(c, PubSub.ZSET, max ? "zpopmax" : "zpopmin", a[1], deleted[0]);
         Reply r = c.reply();
         if (a.length == 3 && r.resp3()) {
             replyEntries(r, e, true);
@@ -501,7 +543,7 @@ final class ZSetCommands {
         Object[] popped = c.writer().atomically(tx -> {
             for (int k = 2; k < where; k++) {
                 TxnSortedSet z = tx.sortedSet(ks, a[k]);
-                if (z.exists()) return new Object[]{a[k], pop(z, n, max)};
+                if (z.exists()) return new Object[]{a[k], pop(z, n, max), !z.exists()};
             }
             return null;
         });
@@ -510,6 +552,7 @@ final class ZSetCommands {
             r.nullArray();
             return;
         }
+        KeyEvents.removed(c, PubSub.ZSET, max ? "zpopmax" : "zpopmin", (byte[]) popped[0], (Boolean) popped[2]);
         r.array(2);
         r.bulk((byte[]) popped[0]);
         Entries e = (Entries) popped[1];
@@ -633,6 +676,7 @@ final class ZSetCommands {
         int keys = (int) n;
         int firstKey = numkeysAt + 1;
         Keyspace ks = c.keyspace();
+        boolean[] existed = new boolean[1];
         Object result = c.writer().atomically(tx -> {
             Source[] src = new Source[keys];
             for (int i = 0; i < keys; i++) src[i] = source(tx, ks, a[firstKey + i]);
@@ -675,12 +719,14 @@ final class ZSetCommands {
                 default -> difference(src);
             };
             if (store) {
+                existed[0] = tx.contains(ks, a[1]);
                 tx.putValue(ks, a[1], e.toValue(), 0);
                 return (long) e.size;
             }
             return new Object[]{e, withScores};
         });
         if (result instanceof Long count) {
+            if (store) KeyEvents.stored(c, PubSub.ZSET, name, a[1], existed[0], count == 0);
             c.reply().integer(count);
         } else {
             Object[] r = (Object[]) result;
