@@ -164,10 +164,9 @@ final class ListCommands {
         boolean[] deleted = new boolean[1];
         List<byte[]> popped = c.writer().atomically(tx -> {
             TxnList l = tx.list(ks, a[1]);
-            int before = l.size();
-            if (before == 0) return null;
+            if (!l.exists()) return null;
             List<byte[]> out = l.pop(head, count);
-            deleted[0] = out.size() == before;
+            deleted[0] = !l.exists();
             return out;
         });
         if (popped != null && !popped.isEmpty()) popped(c, a[1], head, deleted[0]);
@@ -322,9 +321,8 @@ final class ListCommands {
         boolean[] deleted = new boolean[1];
         int removed = c.writer().atomically(tx -> {
             TxnList l = tx.list(ks, a[1]);
-            int before = l.size();
             int r = l.removeOccurrences(count, a[3]);
-            deleted[0] = r > 0 && r == before;
+            deleted[0] = r > 0 && !l.exists();
             return r;
         });
         if (removed > 0) KeyEvents.removed(c, PubSub.LIST, "lrem", a[1], deleted[0]);
@@ -372,10 +370,9 @@ final class ListCommands {
             TxnList to = tx.list(ks, dst);
             if (from == to) return new Moved(rotate(tx, ks, src, from.value(), fromHead, toHead), false, false);
             boolean created = !to.exists();
-            boolean emptied = from.size() == 1;
             byte[] e = from.pop(fromHead, 1).get(0);
             to.push(toHead, e);
-            return new Moved(e, created, emptied);
+            return new Moved(e, created, !from.exists());
         });
         if (m == null) return null;
         // Redis's lmoveGenericCommand: the push (lmoveHandlePush) is notified before the pop, a rotation included
@@ -437,10 +434,9 @@ final class ListCommands {
             Object[] popped = c.writer().atomically(tx -> {
                 for (byte[] k : m.keys()) {
                     TxnList l = tx.list(ks, k);
-                    int before = l.size();
-                    if (before > 0) {
+                    if (l.exists()) {
                         List<byte[]> items = l.pop(m.first(), m.count());
-                        return new Object[]{k, items, items.size() == before};
+                        return new Object[]{k, items, !l.exists()};
                     }
                 }
                 return null;
@@ -476,8 +472,9 @@ final class ListCommands {
                 for (byte[] k : keys) {
                     TxnList l = tx.list(ks, k);
                     if (l.exists()) {
-                        deleted[0] = l.size() == 1;
-                        return new byte[][]{k, l.pop(head, 1).get(0)};
+                        byte[] e = l.pop(head, 1).get(0);
+                        deleted[0] = !l.exists();
+                        return new byte[][]{k, e};
                     }
                 }
                 return null;
