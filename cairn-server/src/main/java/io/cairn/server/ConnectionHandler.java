@@ -267,11 +267,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ran = true;
             if (cmd.isWrite()) {
                 Watches watches = server.watches();
-                watches.beforeWrite(client, cmd, args);
+                long gate = watches.beforeWrite(client, cmd, args);
                 try {
                     cmd.handler().execute(client, args);
                 } finally {
-                    watches.afterWrite();
+                    watches.afterWrite(gate);
                 }
             } else {
                 cmd.handler().execute(client, args);

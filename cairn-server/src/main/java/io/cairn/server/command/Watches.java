@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The keys clients WATCH, server-wide, as Redis keeps them: from (keyspace, key) to the clients watching it. Every write
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * and EXEC checks its marks inside its exclusive group: a write that precedes the group marked before it. And a write
  * holds the read side of a gate from its look-up to the end of its write, while WATCH registers under the write side:
  * a write either ended before the registration (the watcher's later reads see it, nothing to mark) or sees it. The
- * read side is taken with {@code tryLock} (barging past a waiting WATCH): a write inside an EXEC holds the store, and
+ * read side is taken with {@code tryReadLock} (barging past a waiting WATCH): a write inside an EXEC holds the store, and
  * must not queue behind a WATCH that waits for a write that waits for the store.
  */
 public final class Watches {
@@ -30,15 +30,16 @@ public final class Watches {
     }
 
     private final ConcurrentHashMap<Key, Set<Client>> watchers = new ConcurrentHashMap<>();
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    /** Not reentrant and keeps no per-thread counts: a write pays one CAS to enter and one to leave. */
+    private final StampedLock gate = new StampedLock();
 
     /** Registers {@code c} as watching {@code keys}; the caller records them on the client too. */
     void watch(Client c, List<Key> keys) {
-        gate.writeLock().lock();
+        long stamp = gate.writeLock();
         try {
             for (Key k : keys) watchers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(c);
         } finally {
-            gate.writeLock().unlock();
+            gate.unlockWrite(stamp);
         }
     }
 
@@ -56,12 +57,24 @@ public final class Watches {
     }
 
     /**
-     * Called before a write command runs: holds the gate and marks the watchers of what it writes. Must be followed by
-     * {@link #afterWrite()} once the command has run, whatever happens.
+     * Called before a write command runs: holds the gate and marks the watchers of what it writes. Returns the gate's
+     * stamp, which {@link #afterWrite} must be given once the command has run, whatever happens.
      */
-    public void beforeWrite(Client c, Command cmd, byte[][] args) {
-        while (!gate.readLock().tryLock()) Thread.onSpinWait(); // held for a registration's moment only
-        if (watchers.isEmpty()) return;
+    public long beforeWrite(Client c, Command cmd, byte[][] args) {
+        long stamp;
+        while ((stamp = gate.tryReadLock()) == 0) Thread.onSpinWait(); // held for a registration's moment only
+        if (!watchers.isEmpty()) {
+            try {
+                mark(c, cmd, args);
+            } catch (RuntimeException e) {
+                gate.unlockRead(stamp);
+                throw e;
+            }
+        }
+        return stamp;
+    }
+
+    private void mark(Client c, Command cmd, byte[][] args) {
         String name = cmd.name();
         List<Integer> positions = cmd.keyPositions(args.length);
         if (positions.isEmpty()) {
@@ -87,8 +100,8 @@ public final class Watches {
         }
     }
 
-    public void afterWrite() {
-        gate.readLock().unlock();
+    public void afterWrite(long stamp) {
+        gate.unlockRead(stamp);
     }
 
     private static void touch(Set<Client> set) {
