@@ -8,6 +8,7 @@ import io.cairn.server.pubsub.PubSub;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -77,8 +78,7 @@ final class HashCommands {
     private static void hset(Client c, byte[][] a, boolean ok) {
         if (a.length % 2 != 0) throw Errors.arity(ok ? "hmset" : "hset");
         Keyspace ks = c.keyspace();
-        byte[][] pairs = new byte[a.length - 2][];
-        System.arraycopy(a, 2, pairs, 0, pairs.length);
+        byte[][] pairs = Arrays.copyOfRange(a, 2, a.length);
         boolean[] created = new boolean[1];
         int added = c.writer().atomically(tx -> {
             TxnHash h = tx.hash(ks, a[1]);
@@ -106,8 +106,7 @@ final class HashCommands {
 
     private static void hdel(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
-        byte[][] fields = new byte[a.length - 2][];
-        System.arraycopy(a, 2, fields, 0, fields.length);
+        byte[][] fields = Arrays.copyOfRange(a, 2, a.length);
         boolean[] deleted = new boolean[1];
         int removed = c.writer().atomically(tx -> {
             TxnHash h = tx.hash(ks, a[1]);

@@ -7,6 +7,7 @@ import io.cairn.collection.SetValue;
 import io.cairn.server.pubsub.PubSub;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -70,12 +71,6 @@ final class SetCommands {
                 .doc("Iterates over members of a set.", "2.8.0").run(SetCommands::sscan));
     }
 
-    private static byte[][] rest(byte[][] a, int from) {
-        byte[][] r = new byte[a.length - from][];
-        System.arraycopy(a, from, r, 0, r.length);
-        return r;
-    }
-
     /** The members of {@code s} in its iteration order. */
     private static List<byte[]> members(SetValue s) {
         List<byte[]> out = new ArrayList<>(s == null ? 0 : s.size());
@@ -92,7 +87,7 @@ final class SetCommands {
 
     private static void sadd(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
-        byte[][] members = rest(a, 2);
+        byte[][] members = Arrays.copyOfRange(a, 2, a.length);
         boolean[] created = new boolean[1];
         int added = c.writer().atomically(tx -> {
             TxnSet s = tx.set(ks, a[1]);
@@ -105,7 +100,7 @@ final class SetCommands {
 
     private static void srem(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
-        byte[][] members = rest(a, 2);
+        byte[][] members = Arrays.copyOfRange(a, 2, a.length);
         boolean[] deleted = new boolean[1];
         int removed = c.writer().atomically(tx -> {
             TxnSet s = tx.set(ks, a[1]);
@@ -304,7 +299,7 @@ final class SetCommands {
 
     private static void combine(Client c, byte[][] a, int op, boolean store) {
         Keyspace ks = c.keyspace();
-        byte[][] keys = rest(a, store ? 2 : 1);
+        byte[][] keys = Arrays.copyOfRange(a, store ? 2 : 1, a.length);
         boolean[] existed = new boolean[1];
         Object result = c.writer().atomically(tx -> {
             SetValue r = combine(sets(tx, ks, keys), op);
@@ -342,8 +337,7 @@ final class SetCommands {
             }
         }
         Keyspace ks = c.keyspace();
-        byte[][] keys = new byte[n][];
-        System.arraycopy(a, 2, keys, 0, n);
+        byte[][] keys = Arrays.copyOfRange(a, 2, 2 + n);
         long max = limit;
         long card = c.writer().atomically(tx -> {
             long r = intersect(sets(tx, ks, keys)).size();
