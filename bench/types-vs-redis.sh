@@ -8,7 +8,7 @@
 # ZADD, ZPOPMIN and LRANGE_100 tests (in that order, so the pops find something) with 50 clients at pipeline 1 and 16
 # against both, alternating, and prints the median of the rounds as a Markdown table with Cairn/Redis per row.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n1=100000; n16=1000000; rounds=3; modes="none everysec"
 while getopts "n:N:r:m:" o; do
     case "$o" in
@@ -19,46 +19,6 @@ done
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found (apt-get install redis-tools)" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server not found (apt-get install redis-server)" >&2; exit 1; }
 
-work="$(mktemp -d /var/tmp/cairn-types-vs-redis.XXXXXX)"
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() {
-    local i
-    for i in $(seq 1 300); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2; exit 1
-}
-start_cairn() {
-    local port fsync
-    port="$(free_port)"
-    case "$1" in none) fsync=no ;; everysec) fsync=everysec ;; always) fsync=always ;; esac
-    "$root/cairn" server --port "$port" --dir "$work/cairn-$1" --appendfsync "$fsync" --loglevel warning \
-        >"$work/cairn-$1.log" 2>&1 &
-    PID=$!; PORT=$port; pids+=("$PID")
-}
-start_redis() {
-    local port
-    port="$(free_port)"
-    mkdir -p "$work/redis-$1"
-    case "$1" in
-        none) redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$1" --save '' --appendonly no \
-                  --loglevel warning >"$work/redis-$1.log" 2>&1 & ;;
-        *) redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$1" --save '' --appendonly yes \
-               --appendfsync "$1" --loglevel warning >"$work/redis-$1.log" 2>&1 & ;;
-    esac
-    PID=$!; PORT=$port; pids+=("$PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # port test pipeline requests -> requests per second of that test's own line
 bench() {
@@ -70,8 +30,6 @@ bench() {
     redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P "$3" -n "$4" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
         | awk -F'"' -v w="$want" '$2 == w || index($2, w " ") == 1 {v=$4} END{print v}'
 }
-median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
 
 (cd "$root" && ./mvnw -q -B -pl cairn-server -am package -DskipTests)
 tests="lpush lpop sadd spop hset zadd zpopmin lrange_100"

@@ -10,7 +10,7 @@
 # memory. Prints a Markdown table with the ratio Cairn/Redis per row (throughput: higher is better for Cairn; memory:
 # lower is better). Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools redis-server).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n1=200000; n16=2000000; rounds=3; keys=1000000
 while getopts "n:N:r:k:" o; do
     case "$o" in
@@ -21,57 +21,14 @@ done
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found (apt-get install redis-tools)" >&2; exit 1; }
 have_redis=1; command -v redis-server >/dev/null || have_redis=0
 
-work="$(mktemp -d /var/tmp/cairn-vs-redis.XXXXXX)"
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { # port
-    local i
-    for i in $(seq 1 300); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2; exit 1
-}
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 rss_part_kb() { awk -v f="$2:" '$1==f{print $2}' "/proc/$1/status"; } # pid RssAnon|RssFile
 
-# one server per (product, mode); sets PID and PORT (no subshell, so this shell can stop it)
-start_cairn() { # mode
-    local port fsync
-    port="$(free_port)"
-    case "$1" in none) fsync=no ;; everysec) fsync=everysec ;; always) fsync=always ;; esac
-    "$root/cairn" server --port "$port" --dir "$work/cairn-$1" --appendfsync "$fsync" --loglevel warning \
-        >"$work/cairn-$1.log" 2>&1 &
-    PID=$!; PORT=$port; pids+=("$PID")
-}
-start_redis() { # mode
-    local port
-    port="$(free_port)"
-    mkdir -p "$work/redis-$1"
-    case "$1" in
-        none) redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$1" --save '' --appendonly no \
-                  --loglevel warning >"$work/redis-$1.log" 2>&1 & ;;
-        *) redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis-$1" --save '' --appendonly yes \
-               --appendfsync "$1" --loglevel warning >"$work/redis-$1.log" 2>&1 & ;;
-    esac
-    PID=$!; PORT=$port; pids+=("$PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 bench() { # port test pipeline requests -> requests per second
     redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P "$3" -n "$4" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
         | awk -F'"' 'NR==2 || /^"(SET|GET)"/{v=$4} END{print v}'
 }
-median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
 
 # build first, so startup time is not build time
 (cd "$root" && ./mvnw -q -B -pl cairn-server -am package -DskipTests)
