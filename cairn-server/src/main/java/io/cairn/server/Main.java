@@ -11,12 +11,14 @@ import java.util.List;
  * The launcher's entry point: {@code server [cairn.conf] [--name value ...]} runs the server; it exits non-zero with
  * one line on a bad setting or a port already taken, and shuts down gracefully on SIGTERM, SIGINT and SHUTDOWN.
  * {@code tool <subcommand> ...} runs an offline tool on a stopped store's directory and exits with its code:
- * {@code export} and {@code import} are {@link JsonLinesCommand}, the rest {@link io.cairn.Tool}.
+ * {@code export} and {@code import} are {@link JsonLinesCommand}, the rest {@link io.cairn.Tool}. {@code cli ...} is the
+ * interactive shell, {@link io.cairn.server.cli.Cli}.
  */
 public final class Main {
     private static final String USAGE = "usage: cairn server [config-file] [--name value ...]\n"
             + "       cairn tool inspect|verify|dump|repair DIR [options]   (cairn tool --help)\n"
-            + "       cairn tool export|import DIR [options]                (JSON Lines; cairn tool export --help)";
+            + "       cairn tool export|import DIR [options]                (JSON Lines; cairn tool export --help)\n"
+            + "       cairn cli [-h host] [-p port] [-a password] [cmd [arg ...]]  (a shell; cairn cli --help)";
 
     private Main() {
     }
@@ -27,6 +29,7 @@ public final class Main {
         switch (command) {
             case "server" -> server(rest);
             case "tool" -> System.exit(tool(rest));
+            case "cli" -> System.exit(io.cairn.server.cli.Cli.main(rest));
             default -> {
                 System.err.println(command.isEmpty() ? USAGE : "cairn: unknown command '" + command + "'\n" + USAGE);
                 System.exit(2);
