@@ -10,19 +10,13 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static io.cairn.server.RedisAsserts.await;
@@ -149,27 +143,10 @@ class SecurityTest {
 
     @Test
     void tlsServesJedisAndRefusesPlainText() throws Exception {
-        Path ks = certs.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "cairn", "-keyalg", "RSA", "-keysize", "2048",
-                "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String keytoolOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(keytoolOut).isZero();
-
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(ks.toFile())) {
-            store.load(in, "changeit".toCharArray());
-        }
-        Certificate cert = store.getCertificate("cairn");
-        Key key = store.getKey("cairn", "changeit".toCharArray());
-        assertThat(key.getFormat()).isEqualTo("PKCS#8");
-        Path certPem = certs.resolve("cert.pem");
-        Path keyPem = certs.resolve("key.pem");
-        Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+        TestCertificates tc = TestCertificates.generate(certs);
+        Certificate cert = tc.cert();
+        Path certPem = tc.certPem();
+        Path keyPem = tc.keyPem();
 
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
@@ -202,11 +179,5 @@ class SecurityTest {
                 assertThat(j.get("tls-key")).isEqualTo("over tls");
             }
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }

@@ -191,6 +191,11 @@ public final class Cli {
                     terminal.flush();
                     continue;
                 }
+                if (name.equals("help")) {
+                    screen.print(help(line.trim().substring(4).trim(), ref.catalog));
+                    screen.flush();
+                    continue;
+                }
                 long times = 1;
                 if (command.size() > 1 && Session.str(command.get(0)).matches("\\d{1,9}")) {
                     times = Long.parseLong(Session.str(command.get(0)));
@@ -219,6 +224,20 @@ public final class Cli {
                 }
             }
         }
+    }
+
+    /** The interactive {@code help}: an introduction, or a command's or group's description from COMMAND DOCS. */
+    static String help(String topic, CommandCatalog catalog) {
+        if (topic.isEmpty()) {
+            return "cairn cli " + Version.VERSION + "\n"
+                    + "To get help about commands type:\n"
+                    + "      \"help @<group>\" to get a list of commands in <group>\n"
+                    + "      \"help <command>\" for help on <command>\n"
+                    + "      \"quit\" to exit\n"
+                    + "Tab completes command names; the arguments still to type are shown after the cursor.\n";
+        }
+        String h = catalog.help(topic);
+        return h != null ? h + "\n" : "No help for '" + topic + "' (the server does not describe it in COMMAND DOCS)\n";
     }
 
     /** redis-cli's prompt: {@code 127.0.0.1:6379>}, {@code 127.0.0.1:6379[2]>} after SELECT 2. */

@@ -23,18 +23,23 @@ final class CommandCatalog implements Completer {
     private final Map<String, List<String>> args;
     /** Lower-case container name to its lower-case subcommand names. */
     private final Map<String, List<String>> subcommands;
+    /** Lower-case name to its summary, since and group, for {@code help <command>}. */
+    private final Map<String, String[]> about;
 
-    private CommandCatalog(Map<String, List<String>> args, Map<String, List<String>> subcommands) {
+    private CommandCatalog(Map<String, List<String>> args, Map<String, List<String>> subcommands,
+                           Map<String, String[]> about) {
         this.args = args;
         this.subcommands = subcommands;
+        this.about = about;
     }
 
-    static final CommandCatalog EMPTY = new CommandCatalog(Map.of(), Map.of());
+    static final CommandCatalog EMPTY = new CommandCatalog(Map.of(), Map.of(), Map.of());
 
     /** From COMMAND's reply and COMMAND DOCS's reply; either may be an error (then less is known). */
     static CommandCatalog of(Reply command, Reply docs) {
         Map<String, List<String>> args = new TreeMap<>();
         Map<String, List<String>> subs = new TreeMap<>();
+        Map<String, String[]> about = new TreeMap<>();
         if (command instanceof Reply.Aggregate all) {
             for (Reply entry : all.items()) {
                 if (!(entry instanceof Reply.Aggregate e) || e.items().isEmpty()) continue;
@@ -54,13 +59,15 @@ final class CommandCatalog implements Completer {
             }
         }
         for (Map.Entry<String, Reply> d : asMap(docs).entrySet()) {
-            addDocs(args, subs, d.getKey().toLowerCase(Locale.ROOT), d.getValue());
+            addDocs(args, subs, about, d.getKey().toLowerCase(Locale.ROOT), d.getValue());
         }
-        return new CommandCatalog(args, subs);
+        return new CommandCatalog(args, subs, about);
     }
 
-    private static void addDocs(Map<String, List<String>> args, Map<String, List<String>> subs, String name, Reply doc) {
+    private static void addDocs(Map<String, List<String>> args, Map<String, List<String>> subs,
+                                Map<String, String[]> about, String name, Reply doc) {
         Map<String, Reply> fields = asMap(doc);
+        about.put(name, new String[] {text(fields.get("summary")), text(fields.get("since")), text(fields.get("group"))});
         Reply a = fields.get("arguments");
         List<String> hints = new ArrayList<>();
         if (a instanceof Reply.Aggregate list) {
@@ -73,7 +80,7 @@ final class CommandCatalog implements Completer {
             for (Map.Entry<String, Reply> s : sub.entrySet()) {
                 String full = s.getKey().toLowerCase(Locale.ROOT);
                 names.add(full.substring(full.indexOf('|') + 1));
-                addDocs(args, subs, full, s.getValue());
+                addDocs(args, subs, about, full, s.getValue());
             }
             subs.put(name, names);
         }
@@ -128,6 +135,34 @@ final class CommandCatalog implements Completer {
         String rest = String.join(" ", hints.subList(given, hints.size()));
         if (rest.isEmpty()) return "";
         return endsWithBlank ? rest : " " + rest;
+    }
+
+    /**
+     * {@code help <command>} as redis-cli prints it: the syntax, then summary, since and group; {@code help @group}
+     * lists a group's commands that way. Null when the server did not describe the topic.
+     */
+    String help(String topic) {
+        String t = topic.toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", "|");
+        StringBuilder out = new StringBuilder();
+        if (t.startsWith("@")) {
+            String group = t.substring(1);
+            for (Map.Entry<String, String[]> e : about.entrySet()) {
+                if (e.getValue()[2].equals(group)) describe(out, e.getKey());
+            }
+        } else if (about.containsKey(t)) {
+            describe(out, t);
+            for (String sub : subcommands(t)) describe(out, t + "|" + sub);
+        }
+        return out.length() == 0 ? null : out.toString();
+    }
+
+    private void describe(StringBuilder out, String name) {
+        String[] a = about.get(name);
+        List<String> hints = args.getOrDefault(name, List.of());
+        out.append("\n  ").append(name.replace('|', ' ').toUpperCase(Locale.ROOT));
+        if (!hints.isEmpty()) out.append(' ').append(String.join(" ", hints));
+        out.append("\n  summary: ").append(a[0]).append("\n  since: ").append(a[1]).append("\n  group: ").append(a[2])
+                .append('\n');
     }
 
     /** Lower-case command names, subcommands excluded. */
