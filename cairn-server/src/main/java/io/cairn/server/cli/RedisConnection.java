@@ -29,14 +29,47 @@ import java.util.List;
 final class RedisConnection implements Closeable {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
+    /** A connection idle this long is probed before use: the server may have gone away meanwhile. */
+    private static final long PROBE_AFTER_IDLE_NANOS = 50_000_000L;
+
     private final Socket socket;
     private final OutputStream out;
+    private final BufferedInputStream bytesIn;
     private final ReplyReader in;
+    private long lastUsed = System.nanoTime();
 
     private RedisConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
-        this.in = new ReplyReader(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+        this.bytesIn = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.in = new ReplyReader(bytesIn);
+    }
+
+    /**
+     * Whether the server has closed this connection since it was last used (it restarted, or timed the client out).
+     * Writing to such a connection succeeds, and only the reply is lost, so the shell asks first, with a read that
+     * waits at most a millisecond, and only after the connection sat idle, so piped commands pay nothing.
+     */
+    boolean closedWhileIdle() {
+        if (System.nanoTime() - lastUsed < PROBE_AFTER_IDLE_NANOS) return false;
+        try {
+            if (bytesIn.available() > 0) return false;
+            socket.setSoTimeout(1);
+            bytesIn.mark(1);
+            if (bytesIn.read() < 0) return true;
+            bytesIn.reset();
+            return false;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        } finally {
+            try {
+                socket.setSoTimeout(0);
+            } catch (IOException ignored) {
+                // the socket is closed: the next use reports it
+            }
+        }
     }
 
     /** Connects, and completes the TLS handshake when {@code tls} is set, so a bad certificate shows here. */
@@ -101,7 +134,9 @@ final class RedisConnection implements Closeable {
     }
 
     Reply read() throws IOException {
-        return in.read();
+        Reply r = in.read();
+        lastUsed = System.nanoTime();
+        return r;
     }
 
     Reply call(List<byte[]> args) throws IOException {

@@ -98,6 +98,7 @@ final class Session implements AutoCloseable {
      * server closed.
      */
     void send(List<byte[]> command, List<String> warnings) throws ConnectFailure, IOException {
+        if (conn != null && conn.closedWhileIdle()) disconnect();
         boolean fresh = conn == null;
         connect(warnings);
         try {
