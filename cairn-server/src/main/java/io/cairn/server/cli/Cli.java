@@ -1,7 +1,10 @@
 package io.cairn.server.cli;
 
 import io.cairn.server.Version;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
+import org.jline.reader.Reference;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
@@ -169,6 +172,14 @@ public final class Cli {
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                     .build();
             reader.setAutosuggestion(LineReader.SuggestionType.TAIL_TIP);
+            // the arrows in normal cursor mode too (terminfo names only the keypad mode's ESC O A ...)
+            KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
+            main.bind(new Reference(LineReader.UP_LINE_OR_HISTORY), "\u001b[A");
+            main.bind(new Reference(LineReader.DOWN_LINE_OR_HISTORY), "\u001b[B");
+            main.bind(new Reference(LineReader.FORWARD_CHAR), "\u001b[C");
+            main.bind(new Reference(LineReader.BACKWARD_CHAR), "\u001b[D");
+            main.bind(new Reference(LineReader.BEGINNING_OF_LINE), "\u001b[H");
+            main.bind(new Reference(LineReader.END_OF_LINE), "\u001b[F");
             PrintStream screen = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             Cli shell = this;
             while (true) {
@@ -201,11 +212,24 @@ public final class Cli {
                     times = Long.parseLong(Session.str(command.get(0)));
                     command = command.subList(1, command.size());
                 }
-                Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> session.cancel());
+                java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+                Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> {
+                    interrupted.set(true);
+                    session.cancel();
+                });
                 try {
-                    for (long i = 0; i < times; i++) shell.execute(command, screen);
+                    for (long i = 0; i < times && !interrupted.get(); i++) shell.execute(command, screen);
                 } finally {
                     terminal.handle(Terminal.Signal.INT, previous);
+                }
+                if (interrupted.get() && !session.isConnected()) {
+                    // Ctrl-C ended a SUBSCRIBE by closing its connection: back at the prompt on a fresh one
+                    screen.println();
+                    try {
+                        session.connect(new ArrayList<>());
+                    } catch (Session.ConnectFailure e) {
+                        screen.println(e.getMessage());
+                    }
                 }
                 if (ref.catalog.isEmpty() && session.isConnected()) ref.catalog = session.catalog();
             }
