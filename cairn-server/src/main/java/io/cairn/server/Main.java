@@ -29,7 +29,7 @@ public final class Main {
         switch (command) {
             case "server" -> server(rest);
             case "tool" -> System.exit(tool(rest));
-            case "cli" -> System.exit(io.cairn.server.cli.Cli.main(rest));
+            case "cli" -> System.exit(io.cairn.server.cli.Cli.run(rest));
             default -> {
                 System.err.println(command.isEmpty() ? USAGE : "cairn: unknown command '" + command + "'\n" + USAGE);
                 System.exit(2);

@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
 public final class Cli {
     /** Commands whose replies go on until the connection ends: the shell keeps printing what arrives. */
     private static final Set<String> STREAMING = Set.of("subscribe", "psubscribe", "ssubscribe", "monitor");
-    /** Lines never written to the history file: they may carry a password. */
-    private static final Pattern SECRET = Pattern.compile("(?i)^\\s*(\\d+\\s+)?(auth|hello|acl\\s+setuser|migrate|"
-            + "config\\s+set\\s+(requirepass|masterauth))\\b.*");
+    /** Lines never written to the history file: they carry a password. */
+    static final Pattern SECRET = Pattern.compile("(?is)^\\s*(\\d+\\s+)?(auth\\b|hello\\b.*\\bauth\\b|acl\\s+setuser\\b"
+            + "|migrate\\b.*\\bauth2?\\b|config\\s+set\\b.*\\b(requirepass|masterauth)\\b).*");
     static final String HISTORY_FILE = ".cairncli_history";
 
     private final CliOptions options;
@@ -60,7 +60,7 @@ public final class Cli {
     }
 
     /** The launcher's entry point: {@code cairn cli ...} on the process's own streams and terminal. */
-    public static int main(String[] args) {
+    public static int run(String[] args) {
         boolean stdinTty = isTerminal(0);
         boolean stdoutTty = isTerminal(1);
         return run(args, System.in, System.out, System.err, stdinTty, stdoutTty, null,
