@@ -93,10 +93,12 @@ public final class Cli {
             err.println("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.");
         }
         Cli cli = new Cli(o, in, out, err, stdoutTty);
-        try (Session s = cli.session) {
+        try {
             if (!o.command.isEmpty()) return cli.runCommandLine();
             if (terminal != null || stdinTty) return cli.interactive(terminal, home);
             return cli.runLines();
+        } finally {
+            cli.session.close();
         }
     }
 
