@@ -114,6 +114,11 @@ class CliInteractiveTest extends SharedServerTest {
         type("cli:hll\r");
         awaitCount("(integer) 0", 1);
 
+        // help from COMMAND DOCS, as redis-cli's help
+        type("help pfcount\r");
+        awaitCount("  summary: ", 1);
+        assertThat(text()).contains("\n  PFCOUNT key [key ...]\n  summary: ");
+
         type("select 2\r");
         awaitCount("127.0.0.1:" + server.port() + "[2]> ", 1);
         type("auth not-kept\r");
