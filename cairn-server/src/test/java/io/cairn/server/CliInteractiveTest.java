@@ -121,6 +121,11 @@ class CliInteractiveTest extends SharedServerTest {
 
         type("select 2\r");
         awaitCount("127.0.0.1:" + server.port() + "[2]> ", 1);
+        // Cairn's named keyspaces show in the prompt too
+        type("keyspace create cli_users ordered\r");
+        awaitCount("OK", 4); // after SET, SET and SELECT 2
+        type("select cli_users\r");
+        awaitCount("127.0.0.1:" + server.port() + "[cli_users]> ", 1);
         type("auth not-kept\r");
         awaitCount("(error) ", 1);
         type("quit\r");

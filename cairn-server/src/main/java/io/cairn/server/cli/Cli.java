@@ -266,10 +266,13 @@ public final class Cli {
         return h != null ? h + "\n" : "No help for '" + topic + "' (the server does not describe it in COMMAND DOCS)\n";
     }
 
-    /** redis-cli's prompt: {@code 127.0.0.1:6379>}, {@code 127.0.0.1:6379[2]>} after SELECT 2. */
+    /**
+     * redis-cli's prompt: {@code 127.0.0.1:6379>}, {@code 127.0.0.1:6379[2]>} after SELECT 2, and with Cairn's named
+     * keyspaces {@code 127.0.0.1:6379[users]>} after SELECT users.
+     */
     String prompt() {
         if (!session.isConnected()) return "not connected> ";
-        String db = session.db() != 0 ? "[" + session.db() + "]" : "";
+        String db = session.db().equals("0") ? "" : "[" + session.db() + "]";
         String host = options.host.contains(":") ? "[" + options.host + "]" : options.host;
         return host + ":" + options.port + db + "> ";
     }

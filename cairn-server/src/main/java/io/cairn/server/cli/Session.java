@@ -22,7 +22,8 @@ final class Session implements AutoCloseable {
     private volatile RedisConnection reading;
     private String user;
     private String password;
-    private int db;
+    /** The database: a number, or the name of one of Cairn's keyspaces (SELECT users). */
+    private String db;
     private int resp;
     private CommandCatalog catalog;
 
@@ -30,7 +31,7 @@ final class Session implements AutoCloseable {
         this.options = options;
         this.user = options.user;
         this.password = options.password;
-        this.db = options.db;
+        this.db = Integer.toString(options.db);
         this.resp = options.resp;
     }
 
@@ -38,7 +39,7 @@ final class Session implements AutoCloseable {
         return conn != null;
     }
 
-    int db() {
+    String db() {
         return db;
     }
 
@@ -58,11 +59,11 @@ final class Session implements AutoCloseable {
                 Reply r = c.call(auth);
                 if (r instanceof Reply.Error e) warnings.add("AUTH failed: " + e.text());
             }
-            if (db != 0) {
-                Reply r = c.call(args("SELECT", Integer.toString(db)));
+            if (!db.equals("0")) {
+                Reply r = c.call(args("SELECT", db));
                 if (r instanceof Reply.Error e) {
                     warnings.add("SELECT " + db + " failed: " + e.text());
-                    db = 0;
+                    db = "0";
                 }
             }
             if (resp == 3) {
@@ -131,13 +132,7 @@ final class Session implements AutoCloseable {
         String name = str(command.get(0)).toLowerCase(Locale.ROOT);
         switch (name) {
             case "select" -> {
-                if (command.size() == 2) {
-                    try {
-                        db = Integer.parseInt(str(command.get(1)));
-                    } catch (NumberFormatException e) {
-                        // Cairn also selects named keyspaces; the prompt shows numbered ones only
-                    }
-                }
+                if (command.size() == 2) db = str(command.get(1));
             }
             case "auth" -> {
                 if (command.size() == 2) {
