@@ -205,7 +205,9 @@ class CliTest extends SharedServerTest {
             Run untrusted = tty("-p", port, "--tls", "GET", "t");
             assertThat(untrusted.code()).isEqualTo(1);
             assertThat(untrusted.out()).isEmpty();
-            assertThat(untrusted.err()).startsWith("Could not connect to Redis at 127.0.0.1:" + port + ": ");
+            assertThat(untrusted.err()).isEqualTo("Could not connect to Redis at 127.0.0.1:" + port + ": TLS handshake"
+                    + " failed: the server's certificate is not trusted (--cacert names the CA that signed it;"
+                    + " --insecure skips the check)\n");
         }
     }
 

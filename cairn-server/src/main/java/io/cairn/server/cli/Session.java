@@ -194,6 +194,16 @@ final class Session implements AutoCloseable {
         if (e instanceof ConnectException && e.getMessage() != null && e.getMessage().startsWith("Connection refused")) {
             return "Connection refused";
         }
+        if (e instanceof javax.net.ssl.SSLException) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.security.cert.CertPathValidatorException
+                        || t.getClass().getName().endsWith("SunCertPathBuilderException")) {
+                    return "TLS handshake failed: the server's certificate is not trusted (--cacert names the CA that"
+                            + " signed it; --insecure skips the check)";
+                }
+            }
+            return "TLS handshake failed: " + e.getMessage();
+        }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
