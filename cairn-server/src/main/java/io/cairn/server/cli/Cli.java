@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -167,23 +168,8 @@ public final class Cli {
                     if (!SECRET.matcher(line).matches()) super.add(time, line);
                 }
             };
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("cairn")
-                    .completer(ref).highlighter(new HintHighlighter(ref)).history(history)
-                    .variable(LineReader.HISTORY_FILE, home.resolve(HISTORY_FILE))
-                    .variable(LineReader.HISTORY_SIZE, 1000)
-                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                    .build();
-            reader.setAutosuggestion(LineReader.SuggestionType.TAIL_TIP);
-            // the arrows in normal cursor mode too (terminfo names only the keypad mode's ESC O A ...)
-            KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
-            main.bind(new Reference(LineReader.UP_LINE_OR_HISTORY), "\u001b[A");
-            main.bind(new Reference(LineReader.DOWN_LINE_OR_HISTORY), "\u001b[B");
-            main.bind(new Reference(LineReader.FORWARD_CHAR), "\u001b[C");
-            main.bind(new Reference(LineReader.BACKWARD_CHAR), "\u001b[D");
-            main.bind(new Reference(LineReader.BEGINNING_OF_LINE), "\u001b[H");
-            main.bind(new Reference(LineReader.END_OF_LINE), "\u001b[F");
+            LineReader reader = lineReader(terminal, ref, history, home);
             PrintStream screen = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
-            Cli shell = this;
             while (true) {
                 String line;
                 try {
@@ -214,13 +200,13 @@ public final class Cli {
                     times = Long.parseLong(Session.str(command.get(0)));
                     command = command.subList(1, command.size());
                 }
-                java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean interrupted = new AtomicBoolean();
                 Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> {
                     interrupted.set(true);
                     session.cancel();
                 });
                 try {
-                    for (long i = 0; i < times && !interrupted.get(); i++) shell.execute(command, screen);
+                    for (long i = 0; i < times && !interrupted.get(); i++) execute(command, screen);
                 } finally {
                     terminal.handle(Terminal.Signal.INT, previous);
                 }
@@ -250,6 +236,29 @@ public final class Cli {
                 }
             }
         }
+    }
+
+    /**
+     * JLine's reader with the shell's completion, hints (the tail tip, recomputed as the line changes), history file
+     * and emacs key bindings, the arrow keys included in both cursor modes.
+     */
+    private static LineReader lineReader(Terminal terminal, CatalogRef ref, DefaultHistory history, Path home) {
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("cairn")
+                .completer(ref).highlighter(new HintHighlighter(ref)).history(history)
+                .variable(LineReader.HISTORY_FILE, home.resolve(HISTORY_FILE))
+                .variable(LineReader.HISTORY_SIZE, 1000)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .build();
+        reader.setAutosuggestion(LineReader.SuggestionType.TAIL_TIP);
+        // terminfo names only the keypad mode's ESC O A ...; terminals in normal cursor mode send ESC [ A
+        KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
+        main.bind(new Reference(LineReader.UP_LINE_OR_HISTORY), "\u001b[A");
+        main.bind(new Reference(LineReader.DOWN_LINE_OR_HISTORY), "\u001b[B");
+        main.bind(new Reference(LineReader.FORWARD_CHAR), "\u001b[C");
+        main.bind(new Reference(LineReader.BACKWARD_CHAR), "\u001b[D");
+        main.bind(new Reference(LineReader.BEGINNING_OF_LINE), "\u001b[H");
+        main.bind(new Reference(LineReader.END_OF_LINE), "\u001b[F");
+        return reader;
     }
 
     /** The interactive {@code help}: an introduction, or a command's or group's description from COMMAND DOCS. */
