@@ -6,6 +6,7 @@ import io.cairn.FsyncPolicy;
 import io.cairn.IndexKind;
 import io.cairn.Keyspace;
 import io.cairn.server.command.Client;
+import io.cairn.server.command.Observability;
 import io.cairn.server.command.CommandTable;
 import io.cairn.server.command.Saves;
 import io.cairn.server.command.ServerContext;
@@ -209,6 +210,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             }
         }
         cron = workers.next().scheduleAtFixedRate(this::cron, 1, 1, TimeUnit.SECONDS);
+        Observability.of(this).start(workers.next());
     }
 
     private Channel listen(Class<? extends ServerChannel> channelClass, String host, int port, SslContext ssl, boolean optional)

@@ -6,6 +6,7 @@ import io.cairn.server.command.Client;
 import io.cairn.server.command.Command;
 import io.cairn.server.command.CommandException;
 import io.cairn.server.command.Errors;
+import io.cairn.server.command.Observability;
 import io.cairn.server.pubsub.Subscriber;
 import io.cairn.server.command.TransactionCommands;
 import io.cairn.server.command.Watches;
@@ -52,7 +53,7 @@ import java.util.Locale;
  * {@code pubsub} class of {@code client-output-buffer-limit}. Keyspace events a command publishes are held with its
  * reply and published when the reply is sent, that is once the write they describe is durable.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Client.Buffers {
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
 
     /** Replies that wait for the writes up to {@code seq}; {@code messages}: keyspace events published once sent. */
@@ -63,6 +64,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final int FLUSH_AT = 64 << 10;
 
     private final CairnServer server;
+    private final Observability observability;
     private ChannelHandlerContext ctx;
     private Client client;
     private Reply reply;
@@ -71,8 +73,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean durabilityRequested;
     private boolean closing;
     private long softLimitSince;
-    /** Bytes of replies waiting for durability, counted against the output limit. */
-    private long waitingBytes;
+    /** Bytes of replies waiting for durability, counted against the output limit (volatile: CLIENT LIST reads it). */
+    private volatile long waitingBytes;
     /** Requests decoded while the socket could take no more replies, or while blocked: run once it can / once unblocked. */
     private final ArrayDeque<byte[][]> paused = new ArrayDeque<>();
     /** A command's deferred reply is being waited for: later requests wait in {@link #paused}. */
@@ -82,6 +84,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     ConnectionHandler(CairnServer server) {
         this.server = server;
+        this.observability = Observability.of(server);
     }
 
     Client client() {
@@ -102,6 +105,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Subscriber subscriber = new Subscriber(ctx.executor(), this::deliverMessages, this::subscriberOverflowed);
         client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth, subscriber);
         client.runner(args -> execute(args, true));
+        client.monitorCallbacks(this::deliverMonitorLines, this::monitorOverflowed);
+        client.buffers(this);
         server.stats().connectionsReceived.increment();
         if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
@@ -144,6 +149,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         server.unregister(client);
+        client.stopMonitor();
         server.pubsub().unsubscribeAll(client.subscriber());
         client.subscriber().discardQueued();
         publishWhenDurable();
@@ -236,6 +242,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         String display = null;
         boolean ran = false;
         int mark = reply.buffer().writerIndex(); // an error replaces whatever a failing handler had begun to write
+        long t0 = 0;
         try {
             if (cmd == null) {
                 throw Errors.error(unknownCommand(args));
@@ -263,7 +270,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.lastCommand(display);
-            long t0 = System.nanoTime();
+            t0 = System.nanoTime();
             ran = true;
             if (cmd.isWrite()) {
                 Watches watches = server.watches();
@@ -279,67 +286,84 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Client.Deferred later = client.takeDeferred();
             if (later != null) {
                 if (inExec) throw Errors.error("ERR Command not allowed inside a transaction");
-                block(cmd, t0, later);
+                block(cmd, args, System.nanoTime() - t0, later);
                 return;
             }
-            cmd.stats().record(System.nanoTime() - t0);
-            server.stats().commandsProcessed.increment();
+            finished(cmd, args, System.nanoTime() - t0);
             Blocking.afterCommand(client, cmd, args);
         } catch (RuntimeException e) {
             if (!ran && !inExec) client.flagMulti(); // refused while queueing: EXEC will answer EXECABORT
+            long took = ran ? System.nanoTime() - t0 : 0;
             failed(cmd, display, ran, mark, e);
+            if (ran) finished(cmd, args, took);
+            else if (cmd != null && cmd.handler() != null) cmd.stats().rejected();
         }
+    }
+
+    /**
+     * A command ran for {@code nanos} of execution (its reply or error written): commandstats, the latency histogram,
+     * the slow log, the latency monitor and MONITOR clients.
+     */
+    private void finished(Command cmd, byte[][] args, long nanos) {
+        cmd.stats().record(nanos);
+        server.stats().commandsProcessed.increment();
+        observability.ran(client, cmd, args, nanos);
     }
 
     /** Writes the error reply for {@code e} in place of whatever the failing command had begun to write. */
     private void failed(Command cmd, String display, boolean ran, int mark, RuntimeException e) {
         client.takeDeferred(); // a handler that deferred and then failed: its error is the reply
         failed(cmd, ran, mark);
+        String error;
         if (e instanceof CommandException) {
-            reply.error(e.getMessage());
+            error = e.getMessage();
         } else if (e instanceof CairnException c) {
-            reply.error(StoreErrors.text(c));
+            error = StoreErrors.text(c);
             if (c.code() == CairnException.Code.READ_ONLY || c.code() == CairnException.Code.IO_ERROR) {
                 LOG.warn("{} failed: {}", display, c.getMessage());
             }
         } else {
             LOG.error("command {} failed", display, e);
-            reply.error("ERR internal error running '" + display + "': " + e);
+            error = "ERR internal error running '" + display + "': " + e;
         }
+        reply.error(error);
+        observability.error(error);
     }
 
-    /** {@code cmd} deferred its reply: send what came before it, hold later requests until {@code later} is done. */
-    private void block(Command cmd, long t0, Client.Deferred later) {
+    /**
+     * {@code cmd} deferred its reply after {@code ranNanos} of execution: send what came before it, hold later
+     * requests until {@code later} is done. As in Redis, the wait itself is not the command's time: its statistics
+     * count the execution before and the reply after.
+     */
+    private void block(Command cmd, byte[][] args, long ranNanos, Client.Deferred later) {
         blocked = true;
         client.blocked(true);
         flushChunk();
-        later.work().whenComplete((v, e) -> ctx.executor().execute(() -> unblock(cmd, t0, later.reply())));
+        later.work().whenComplete((v, e) -> ctx.executor().execute(() -> unblock(cmd, args, ranNanos, later.reply())));
     }
 
     /** The deferred work is done: write its reply, then run the requests held meanwhile. */
-    private void unblock(Command cmd, long t0, Runnable replyWriter) {
+    private void unblock(Command cmd, byte[][] args, long ranNanos, Runnable replyWriter) {
         blocked = false;
         client.blocked(false);
         client.interacted(); // the wait does not count as idleness
         if (closing || !ctx.channel().isActive()) return;
         int mark = reply.buffer().writerIndex();
+        long t0 = System.nanoTime();
         try {
             replyWriter.run();
-            cmd.stats().record(System.nanoTime() - t0);
-            server.stats().commandsProcessed.increment();
         } catch (RuntimeException e) {
             failed(cmd, cmd.name(), true, mark, e);
         }
+        finished(cmd, args, ranNanos + System.nanoTime() - t0);
         afterCommand();
         if (!closing) runHeld();
     }
 
+    /** An error reply replaces what the command wrote; {@code ran}: it ran (Redis's failed_calls), else it was refused. */
     private void failed(Command cmd, boolean ran, int mark) {
         server.stats().errorReplies.increment();
-        if (ran) {
-            cmd.stats().failed();
-            server.stats().commandsProcessed.increment();
-        }
+        if (ran) cmd.stats().failed();
         reply.buffer().writerIndex(mark);
     }
 
@@ -456,6 +480,62 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (client.subscriber().writeQueued(reply) > 0) flushChunk();
+    }
+
+    /** On the event loop: MONITOR lines are waiting; write them after the replies so far. */
+    private void deliverMonitorLines() {
+        if (closing || client.killed() || !ctx.channel().isActive() || !client.monitoring()) return;
+        if (client.monitorFeed().writeQueued(reply) > 0) flushChunk();
+    }
+
+    /** A MONITOR client's lines fell too far behind: from any thread. */
+    private void monitorOverflowed() {
+        LOG.warn("client id={} addr={} closed for overcoming of output buffer limits (MONITOR lines queued)",
+                client.id(), client.address());
+        client.kill();
+    }
+
+    // ------------------------------------------------------------------ CLIENT LIST's view of the buffers (any thread)
+
+    @Override
+    public long queryBuffer() {
+        return decoder() == null ? 0 : decoder().queryBufferBytes();
+    }
+
+    @Override
+    public long queryBufferFree() {
+        return decoder() == null ? 0 : decoder().queryBufferFree();
+    }
+
+    @Override
+    public long argvMemory() {
+        return decoder() == null ? 0 : decoder().argumentBytes();
+    }
+
+    @Override
+    public long replyBuffer() {
+        return reply.buffer().readableBytes();
+    }
+
+    @Override
+    public long replyBufferSize() {
+        return reply.buffer().capacity();
+    }
+
+    @Override
+    public long replyListLength() {
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        return waiting.size() + (ob == null ? 0 : ob.size());
+    }
+
+    @Override
+    public long replyListBytes() {
+        ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        return waitingBytes + (ob == null ? 0 : ob.totalPendingWriteBytes());
+    }
+
+    private io.cairn.server.resp.RespDecoder decoder() {
+        return ctx == null ? null : (io.cairn.server.resp.RespDecoder) ctx.pipeline().get("resp");
     }
 
     /** A publisher found this connection's queue of messages past the pubsub output limit: from any thread. */

@@ -48,11 +48,62 @@ public final class Client {
     private java.util.List<byte[][]> queued;
     /** A command was refused while queueing: EXEC will answer EXECABORT. */
     private boolean multiFlagged;
+    /** What the transaction holds, for CLIENT LIST on other threads: commands (-1 outside MULTI) and their bytes. */
+    private volatile int queuedCount = -1;
+    private volatile long queuedMemory;
     /** The keys WATCHed, each with whether it existed then (an expiry after that counts as a change). */
     private final java.util.Map<Watches.Key, Boolean> watched = new java.util.LinkedHashMap<>();
     /** A watched key was written by someone (set from any event loop). */
     private volatile boolean watchTouched;
     private Runner runner;
+    private volatile MonitorFeed monitorFeed;
+    private Runnable monitorDeliver;
+    private Runnable monitorOverflow;
+    private volatile Buffers buffers = Buffers.NONE;
+
+    /**
+     * The connection's buffers as CLIENT LIST reports them, read from any thread (values of a moment, not a
+     * consistent snapshot across fields).
+     */
+    public interface Buffers {
+        Buffers NONE = new Buffers() {
+        };
+
+        /** Bytes read and not yet decoded into a request (qbuf). */
+        default long queryBuffer() {
+            return 0;
+        }
+
+        /** Room left in the query buffer before it must grow (qbuf-free). */
+        default long queryBufferFree() {
+            return 0;
+        }
+
+        /** Bytes of the arguments of a request not yet complete (argv-mem). */
+        default long argvMemory() {
+            return 0;
+        }
+
+        /** Bytes of the reply being assembled (obl). */
+        default long replyBuffer() {
+            return 0;
+        }
+
+        /** Capacity of the buffer replies are assembled in (rbs). */
+        default long replyBufferSize() {
+            return 0;
+        }
+
+        /** Replies handed over but not yet sent: chunks waiting for durability plus the socket's queue (oll). */
+        default long replyListLength() {
+            return 0;
+        }
+
+        /** Bytes of those replies (omem). */
+        default long replyListBytes() {
+            return 0;
+        }
+    }
 
     /** Runs one queued command as the connection would, its reply or error going to the reply buffer: for EXEC. */
     @FunctionalInterface
@@ -241,11 +292,17 @@ public final class Client {
     void beginMulti() {
         queued = new java.util.ArrayList<>();
         multiFlagged = false;
+        queuedCount = 0;
+        queuedMemory = 0;
     }
 
     /** Queues a command of the open transaction. */
     public void queue(byte[][] args) {
         queued.add(args);
+        long n = 16 + 8L * args.length; // the vector and its slots, as Redis charges argv
+        for (byte[] a : args) n += a.length;
+        queuedMemory += n;
+        queuedCount = queued.size();
     }
 
     /** A command was refused while queueing: the transaction will be discarded at EXEC (Redis's flagTransaction). */
@@ -262,6 +319,8 @@ public final class Client {
         java.util.List<byte[][]> q = queued;
         queued = null;
         multiFlagged = false;
+        queuedCount = -1;
+        queuedMemory = 0;
         return q;
     }
 
@@ -299,6 +358,55 @@ public final class Client {
 
     Runner runner() {
         return runner;
+    }
+
+    // ------------------------------------------------------------------ MONITOR and buffers
+
+    /** Set by the connection's handler: how MONITOR lines reach it, and what closes it if it falls behind. */
+    public void monitorCallbacks(Runnable deliver, Runnable overflow) {
+        monitorDeliver = deliver;
+        monitorOverflow = overflow;
+    }
+
+    /** MONITOR: from now on this connection receives every command other clients run. */
+    void startMonitor() {
+        if (monitorFeed == null) monitorFeed = new MonitorFeed(channel.eventLoop(), monitorDeliver, monitorOverflow);
+        Observability.of(server).addMonitor(this);
+    }
+
+    /** Leaves monitor mode (RESET, or the connection closed). */
+    public void stopMonitor() {
+        Observability.of(server).removeMonitor(this);
+        MonitorFeed f = monitorFeed;
+        if (f != null) f.discardQueued();
+        monitorFeed = null;
+    }
+
+    public boolean monitoring() {
+        return monitorFeed != null;
+    }
+
+    /** The lines on their way to this monitor; null unless {@link #monitoring()}. */
+    public MonitorFeed monitorFeed() {
+        return monitorFeed;
+    }
+
+    public void buffers(Buffers b) {
+        buffers = b;
+    }
+
+    public Buffers buffers() {
+        return buffers;
+    }
+
+    /** Bytes of the commands queued since MULTI (CLIENT LIST's multi-mem). */
+    long multiMemory() {
+        return queuedMemory;
+    }
+
+    /** Commands queued since MULTI (CLIENT LIST's multi), -1 outside a transaction. */
+    int multiCount() {
+        return queuedCount;
     }
 
     /** Whether a deferred reply is being waited for (CLIENT LIST's flag b; the idle timeout spares such a client). */

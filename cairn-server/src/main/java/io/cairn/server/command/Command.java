@@ -23,19 +23,48 @@ import java.util.Set;
 public record Command(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step, String group,
                       String summary, String since, Handler handler, Map<String, Command> subcommands, Stats stats) {
 
-    /** Counters updated from every event loop without locks. */
+    /**
+     * Counters updated from every event loop without locks, as Redis's commandstats and latencystats count: a call that
+     * ran counts in {@code calls} and its time whether it succeeded or answered an error ({@code failed} counts the
+     * latter too); a call refused before it ran (arity, NOAUTH, OOM, a refusal while queueing) counts only in
+     * {@code rejected}. The latency histogram (HdrHistogram, 1 ns to 1 s at two significant digits, as Redis's) is
+     * made at the first call, so commands never called cost no memory.
+     */
     public static final class Stats {
+        /** Redis's range: 1 ns to 1 s; slower calls are recorded as 1 s. */
+        static final long HISTOGRAM_MAX_NANOS = 1_000_000_000L;
+
         private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
+        private volatile org.HdrHistogram.AtomicHistogram histogram;
 
         public void record(long tookNanos) {
             calls.increment();
             nanos.add(tookNanos);
         }
 
+        /** Adds a call's duration to the latency histogram (INFO latencystats, LATENCY HISTOGRAM). */
+        public void latency(long tookNanos) {
+            org.HdrHistogram.AtomicHistogram h = histogram;
+            if (h == null) h = newHistogram();
+            h.recordValue(Math.max(1, Math.min(HISTOGRAM_MAX_NANOS, tookNanos)));
+        }
+
+        private synchronized org.HdrHistogram.AtomicHistogram newHistogram() {
+            if (histogram == null) histogram = new org.HdrHistogram.AtomicHistogram(1, HISTOGRAM_MAX_NANOS, 2);
+            return histogram;
+        }
+
+        /** The call ran and answered an error: counted in {@link #record} too. */
         public void failed() {
             failed.increment();
+        }
+
+        /** The call was refused before it ran. */
+        public void rejected() {
+            rejected.increment();
         }
 
         public long calls() {
@@ -50,10 +79,26 @@ public record Command(String name, int arity, Set<String> flags, int firstKey, i
             return failed.sum();
         }
 
+        public long rejectedCalls() {
+            return rejected.sum();
+        }
+
+        /** A copy of the latency histogram (values in nanoseconds), or null if nothing was recorded since the reset. */
+        public org.HdrHistogram.Histogram latencies() {
+            org.HdrHistogram.AtomicHistogram h = histogram;
+            if (h == null || h.getTotalCount() == 0) return null;
+            org.HdrHistogram.Histogram copy = new org.HdrHistogram.Histogram(1, HISTOGRAM_MAX_NANOS, 2);
+            copy.add(h);
+            return copy;
+        }
+
         public void reset() {
             calls.reset();
             nanos.reset();
             failed.reset();
+            rejected.reset();
+            org.HdrHistogram.AtomicHistogram h = histogram;
+            if (h != null) h.reset();
         }
     }
 

@@ -74,6 +74,7 @@ public final class CommandTable {
         ZSetCommands.register(t);
         PubSubCommands.register(t);
         TransactionCommands.register(t);
+        ObservabilityCommands.register(t);
         return t;
     }
 

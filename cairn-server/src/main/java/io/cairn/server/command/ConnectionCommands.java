@@ -176,6 +176,7 @@ final class ConnectionCommands {
     private static void reset(Client c, byte[][] a) {
         c.server().pubsub().unsubscribeAll(c.subscriber()); // silently, as Redis leaves them
         c.resetTransaction();
+        c.stopMonitor();
         c.select(0, c.server().db(0));
         c.reply().protocol(2);
         c.name("");
@@ -340,15 +341,26 @@ final class ConnectionCommands {
         return l;
     }
 
-    /** CLIENT LIST's flags as Redis writes them: P (subscribed), b (waiting for SAVE), e (no-evict), or N for none. */
+    /**
+     * CLIENT LIST's flags as Redis writes them: O (monitor), P (subscribed), x (in MULTI), b (waiting for a deferred
+     * reply: SAVE, a blocking pop), d (a watched key changed), e (no-evict), or N for none.
+     */
     private static String flags(Client x) {
-        String f = (x.subscribed() ? "P" : "") + (x.blocked() ? "b" : "") + (x.noEvict() ? "e" : "");
+        String f = (x.monitoring() ? "O" : "") + (x.subscribed() ? "P" : "") + (x.multiCount() >= 0 ? "x" : "")
+                + (x.blocked() ? "b" : "") + (x.isWatchTouched() ? "d" : "") + (x.noEvict() ? "e" : "");
         return f.isEmpty() ? "N" : f;
     }
 
     /** One CLIENT LIST line, fields in Redis 7.2's order (without the trailing newline). */
     static String info(Client x) {
         long now = System.currentTimeMillis();
+        Client.Buffers b = x.buffers();
+        long qbuf = b.queryBuffer();
+        long argv = b.argvMemory();
+        long multi = Math.max(0, x.multiMemory());
+        long obl = b.replyBuffer();
+        long rbs = b.replyBufferSize();
+        long omem = b.replyListBytes();
         return "id=" + x.id()
                 + " addr=" + x.address()
                 + " laddr=" + x.localAddress()
@@ -360,8 +372,19 @@ final class ConnectionCommands {
                 + " db=" + x.db()
                 + " sub=" + x.subscriber().channelCount()
                 + " psub=" + x.subscriber().patternCount()
-                + " ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0"
-                + " events=r"
+                + " ssub=0"
+                + " multi=" + x.multiCount()
+                + " qbuf=" + qbuf
+                + " qbuf-free=" + b.queryBufferFree()
+                + " argv-mem=" + argv
+                + " multi-mem=" + multi
+                + " rbs=" + rbs
+                + " rbp=" + obl
+                + " obl=" + obl
+                + " oll=" + b.replyListLength()
+                + " omem=" + omem
+                + " tot-mem=" + (qbuf + b.queryBufferFree() + argv + multi + rbs + omem)
+                + " events=" + (x.channel().config().isAutoRead() ? "r" : "") + (omem > 0 ? "w" : "")
                 + " cmd=" + x.lastCommand()
                 + " user=default"
                 + " redir=-1"

@@ -113,35 +113,6 @@ final class ServerCommands {
     static final class State {
         volatile long expiredAtReset;
         volatile long peakMemory;
-        /** Commands per second over the last samples, taken every 100 ms once INFO has been asked for. */
-        private final long[] opsSamples = new long[16];
-        private int sampleIndex;
-        private long lastCount = -1;
-        private long lastNanos;
-        private boolean sampling;
-
-        synchronized void startSampling(ServerContext s, io.netty.channel.EventLoop loop) {
-            if (sampling) return;
-            sampling = true;
-            loop.scheduleAtFixedRate(() -> sample(s), 100, 100, TimeUnit.MILLISECONDS);
-        }
-
-        private synchronized void sample(ServerContext s) {
-            long now = System.nanoTime();
-            long count = s.stats().commandsProcessed.sum();
-            if (lastCount >= 0 && now > lastNanos) {
-                opsSamples[sampleIndex] = (count - lastCount) * 1_000_000_000L / (now - lastNanos);
-                sampleIndex = (sampleIndex + 1) % opsSamples.length;
-            }
-            lastCount = count;
-            lastNanos = now;
-        }
-
-        synchronized long opsPerSecond() {
-            long sum = 0;
-            for (long v : opsSamples) sum += v;
-            return sum / opsSamples.length;
-        }
     }
 
     private static final Map<ServerContext, State> STATES = Collections.synchronizedMap(new WeakHashMap<>());
@@ -251,14 +222,15 @@ final class ServerCommands {
     // ------------------------------------------------------------------ INFO
 
     private static final List<String> DEFAULT_SECTIONS =
-            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "cluster", "keyspace", "cairn");
+            List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats",
+                    "cluster", "keyspace", "cairn");
     private static final List<String> ALL_SECTIONS =
             List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats",
-                    "cluster", "keyspace", "cairn");
+                    "errorstats", "latencystats", "cluster", "keyspace", "cairn");
 
     /**
      * INFO's text for the sections asked for: none or {@code default} for the default sections, {@code all} and
-     * {@code everything} for all of them (commandstats included), else those named, in Redis's order. Sections are
+     * {@code everything} for all of them (commandstats and latencystats included), else those named, in Redis's order. Sections are
      * Redis's, plus {@code cairn}: the store and every keyspace, one line each,
      * {@code ks_<name>:kind=hash,keys=3,expires=0,db=-1} (bytes of the name outside {@code [A-Za-z0-9_.-]} written as
      * {@code %XX}; db is -1 for a named keyspace).
@@ -276,7 +248,7 @@ final class ServerCommands {
         }
         ServerContext s = c.server();
         State st = state(s);
-        st.startSampling(s, c.channel().eventLoop());
+        Observability obs = Observability.of(s);
         StringBuilder out = new StringBuilder();
         Stats stats = null;
         for (String section : ALL_SECTIONS) {
@@ -288,11 +260,13 @@ final class ServerCommands {
                 case "clients" -> clients(out, s);
                 case "memory" -> memory(out, s, st, stats);
                 case "persistence" -> persistence(out, s, stats);
-                case "stats" -> stats(out, s, st, stats);
+                case "stats" -> stats(out, s, st, obs, stats);
                 case "replication" -> replication(out, s);
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
                 case "commandstats" -> commandstats(out, s);
+                case "errorstats" -> errorstats(out, obs);
+                case "latencystats" -> latencystats(out, s);
                 case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(out, s);
                 case "cairn" -> cairn(out, s, stats);
@@ -349,9 +323,20 @@ final class ServerCommands {
         line(out, "connected_clients", s.clients().size());
         line(out, "cluster_connections", 0);
         line(out, "maxclients", s.config().get("maxclients"));
-        line(out, "client_recent_max_input_buffer", 0);
-        line(out, "client_recent_max_output_buffer", 0);
+        long maxInput = 0;
+        long maxOutput = 0;
+        int pubsub = 0;
+        for (Client x : s.clients()) {
+            Client.Buffers b = x.buffers();
+            maxInput = Math.max(maxInput, b.queryBuffer() + b.argvMemory());
+            maxOutput = Math.max(maxOutput, b.replyBuffer() + b.replyListBytes());
+            if (x.subscribed()) pubsub++;
+        }
+        // the largest buffers of the clients connected now (Redis: the largest of the last few seconds)
+        line(out, "client_recent_max_input_buffer", maxInput);
+        line(out, "client_recent_max_output_buffer", maxOutput);
         line(out, "blocked_clients", Blocking.of(s).size());
+        line(out, "pubsub_clients", pubsub);
         line(out, "tracking_clients", 0);
         line(out, "clients_in_timeout_table", 0);
     }
@@ -457,16 +442,16 @@ final class ServerCommands {
         line(out, "cairn_recovery_ms", recovery.took().toMillis());
     }
 
-    private static void stats(StringBuilder out, ServerContext s, State st, Stats stats) {
+    private static void stats(StringBuilder out, ServerContext s, State st, Observability obs, Stats stats) {
         ServerStats n = s.stats();
         out.append("# Stats\r\n");
         line(out, "total_connections_received", n.connectionsReceived.sum());
         line(out, "total_commands_processed", n.commandsProcessed.sum());
-        line(out, "instantaneous_ops_per_sec", st.opsPerSecond());
+        line(out, "instantaneous_ops_per_sec", obs.opsPerSecond());
         line(out, "total_net_input_bytes", n.netInputBytes.sum());
         line(out, "total_net_output_bytes", n.netOutputBytes.sum());
-        line(out, "instantaneous_input_kbps", "0.00");
-        line(out, "instantaneous_output_kbps", "0.00");
+        line(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", obs.inputKbps()));
+        line(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", obs.outputKbps()));
         line(out, "rejected_connections", n.rejectedConnections.sum());
         line(out, "sync_full", 0);
         line(out, "sync_partial_ok", 0);
@@ -540,11 +525,47 @@ final class ServerCommands {
         for (Command cmd : everyCommand(s)) {
             long calls = cmd.stats().calls();
             long failed = cmd.stats().failedCalls();
-            if (calls == 0 && failed == 0) continue;
+            long rejected = cmd.stats().rejectedCalls();
+            if (calls == 0 && failed == 0 && rejected == 0) continue;
             long usec = cmd.stats().micros();
             out.append("cmdstat_").append(cmd.name()).append(":calls=").append(calls).append(",usec=").append(usec)
                     .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
-                    .append(",rejected_calls=0,failed_calls=").append(failed).append("\r\n");
+                    .append(",rejected_calls=").append(rejected).append(",failed_calls=").append(failed).append("\r\n");
+        }
+    }
+
+    /** {@code errorstat_<CODE>:count=N} per error code replied since the start or CONFIG RESETSTAT. */
+    private static void errorstats(StringBuilder out, Observability obs) {
+        out.append("# Errorstats\r\n");
+        obs.errorCounts().forEach((code, n) -> out.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));
+    }
+
+    /**
+     * {@code latency_percentiles_usec_<cmd>:p50=1.003,p99=3.007,p99.9=8.031}: the percentiles
+     * latency-tracking-info-percentiles names, of each command's histogram, in microseconds.
+     */
+    private static void latencystats(StringBuilder out, ServerContext s) {
+        out.append("# Latencystats\r\n");
+        if (!s.config().getBool("latency-tracking")) return;
+        String[] wanted = s.config().get("latency-tracking-info-percentiles").trim().split("\\s+");
+        List<String> labels = new ArrayList<>();
+        List<Double> percentiles = new ArrayList<>();
+        for (String w : wanted) {
+            if (w.isEmpty()) continue;
+            double d = Double.parseDouble(w);
+            percentiles.add(d);
+            labels.add(new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString());
+        }
+        for (Command cmd : everyCommand(s)) {
+            org.HdrHistogram.Histogram h = cmd.stats().latencies();
+            if (h == null) continue;
+            out.append("latency_percentiles_usec_").append(cmd.name()).append(':');
+            for (int i = 0; i < percentiles.size(); i++) {
+                if (i > 0) out.append(',');
+                out.append('p').append(labels.get(i)).append('=')
+                        .append(String.format(Locale.ROOT, "%.3f", h.getValueAtPercentile(percentiles.get(i)) / 1000.0));
+            }
+            out.append("\r\n");
         }
     }
 
@@ -617,6 +638,7 @@ final class ServerCommands {
                         .run((c, a) -> {
                             c.server().stats().reset();
                             for (Command cmd : everyCommand(c.server())) cmd.stats().reset();
+                            Observability.of(c.server()).resetStats();
                             State st = state(c.server());
                             st.expiredAtReset = c.server().store().stats().expiredReclaimed();
                             c.reply().ok();

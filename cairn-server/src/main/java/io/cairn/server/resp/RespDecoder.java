@@ -46,7 +46,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private long expected;
     private long bulkLength;
     /** Bytes of the current request's arguments already copied out of the buffer, with their overhead. */
-    private long heldBytes;
+    private long heldBytes; // read by CLIENT LIST from other threads: a value of about now is all it needs
     /** How far past the reader index the current line has been searched for its end without finding it. */
     private int scanned;
     private boolean failed;
@@ -64,6 +64,22 @@ public final class RespDecoder extends ByteToMessageDecoder {
         this.limits = limits;
         this.authenticated = authenticated;
         this.received = received;
+    }
+
+    /** Bytes read and not yet decoded, for CLIENT LIST's qbuf; read from any thread, a value of about now. */
+    public long queryBufferBytes() {
+        return internalBuffer().readableBytes();
+    }
+
+    /** Room in the buffer before it grows (CLIENT LIST's qbuf-free); any thread. */
+    public long queryBufferFree() {
+        ByteBuf b = internalBuffer();
+        return Math.max(0, b.capacity() - b.writerIndex());
+    }
+
+    /** Bytes of the request being assembled already copied out (CLIENT LIST's argv-mem); any thread. */
+    public long argumentBytes() {
+        return heldBytes;
     }
 
     @Override
