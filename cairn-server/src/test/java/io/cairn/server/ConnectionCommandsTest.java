@@ -157,8 +157,8 @@ class ConnectionCommandsTest extends SharedServerTest {
     }
 
     private static final Pattern LINE = Pattern.compile("id=(\\d+) addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:\\d+ fd=-?\\d+ "
-            + "name=(\\S*) age=\\d+ idle=\\d+ flags=[Ne] db=-?\\d+ sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 "
-            + "multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=(\\S+) user=default redir=-1 resp=[23] "
+            + "name=(\\S*) age=\\d+ idle=\\d+ flags=[Ne] db=-?\\d+ sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ "
+            + "multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=\\d+ omem=\\d+ tot-mem=\\d+ events=rw? cmd=(\\S+) user=default redir=-1 resp=[23] "
             + "lib-name=\\S* lib-ver=\\S*");
 
     @Test

@@ -137,6 +137,7 @@ public final class Observability {
     /** CONFIG RESETSTAT. */
     void resetStats() {
         errorCodes.clear();
+        rates.reset();
     }
 
     // ------------------------------------------------------------------ MONITOR
@@ -208,11 +209,18 @@ public final class Observability {
 
         synchronized void sample(long now, long... counters) {
             if (last[0] >= 0 && now > lastNanos) {
-                for (int i = 0; i < 3; i++) samples[i][index] = (counters[i] - last[i]) * 1_000_000_000L / (now - lastNanos);
+                // a counter below its last value was reset (CONFIG RESETSTAT) meanwhile: nothing to measure this time
+                for (int i = 0; i < 3; i++) samples[i][index] = Math.max(0, counters[i] - last[i]) * 1_000_000_000L / (now - lastNanos);
                 index = (index + 1) % RATE_SAMPLES;
             }
             System.arraycopy(counters, 0, last, 0, 3);
             lastNanos = now;
+        }
+
+        /** CONFIG RESETSTAT: the window starts again, as Redis's resetServerStats clears it. */
+        synchronized void reset() {
+            for (long[] s : samples) java.util.Arrays.fill(s, 0);
+            java.util.Arrays.fill(last, -1);
         }
 
         synchronized long perSecond(int which) {

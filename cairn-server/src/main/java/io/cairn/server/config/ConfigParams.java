@@ -140,12 +140,14 @@ final class ConfigParams {
             return Long.toString(Math.max(1, Math.min(500, v))); // Redis clamps to 1..500
         }, "accepted, no effect: Cairn's periodic work runs on its own schedule (clamped to 1..500 as Redis does)"));
         l.add(p("dynamic-hz", "yes", true, yesNo(), "accepted, no effect: see hz"));
-        l.add(p("slowlog-log-slower-than", "10000", true, range(-1, Long.MAX_VALUE), "accepted, no effect: no slow log yet"));
-        l.add(p("slowlog-max-len", "128", true, range(0, Long.MAX_VALUE), "accepted, no effect: no slow log yet"));
-        l.add(p("latency-monitor-threshold", "0", true, range(0, Long.MAX_VALUE), "accepted, no effect: no latency monitor yet"));
-        l.add(p("latency-tracking", "yes", true, yesNo(), "accepted, no effect: INFO latencystats is not reported yet"));
+        l.add(p("slowlog-log-slower-than", "10000", true, range(-1, Long.MAX_VALUE),
+                "microseconds of execution from which a command enters the slow log (SLOWLOG); -1 none, 0 every command"));
+        l.add(p("slowlog-max-len", "128", true, range(0, Long.MAX_VALUE), "entries the slow log keeps, the oldest dropped first"));
+        l.add(p("latency-monitor-threshold", "0", true, range(0, Long.MAX_VALUE),
+                "milliseconds from which commands, fsyncs and checkpoints are latency events (LATENCY); 0 off"));
+        l.add(p("latency-tracking", "yes", true, yesNo(), "per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM)"));
         l.add(p("latency-tracking-info-percentiles", "50 99 99.9", true, ConfigParams::percentiles,
-                "accepted, no effect: INFO latencystats is not reported yet"));
+                "the percentiles INFO latencystats reports"));
         l.add(a("busy-reply-threshold", List.of("lua-time-limit"), "5000", true, range(0, Long.MAX_VALUE),
                 "accepted, no effect: no scripting yet"));
         l.add(p("acllog-max-len", "128", true, range(0, Long.MAX_VALUE), "accepted, no effect: no ACL log (one user: default)"));
