@@ -37,7 +37,16 @@ public final class Watches {
     void watch(Client c, List<Key> keys) {
         long stamp = gate.writeLock();
         try {
-            for (Key k : keys) watchers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(c);
+            for (Key k : keys) {
+                // the add inside the mapping's atomic step: an unwatch that empties the set and removes it (it does not
+                // take the gate) must not do so between our look-up and our add, which would leave us registered in a
+                // set no write can find, and a write after the WATCH would then not abort our EXEC
+                watchers.compute(k, (x, set) -> {
+                    Set<Client> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+                    s.add(c);
+                    return s;
+                });
+            }
         } finally {
             gate.unlockWrite(stamp);
         }

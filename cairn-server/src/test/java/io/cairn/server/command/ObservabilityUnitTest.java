@@ -17,16 +17,20 @@ class ObservabilityUnitTest {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
+    private static List<String> strs(byte[][] args) {
+        return java.util.Arrays.stream(args).map(ObservabilityUnitTest::s).toList();
+    }
+
     @Test
     void truncate_keeps_32_arguments_and_128_bytes_as_redis() {
         byte[][] exactly32 = new byte[32][];
         for (int i = 0; i < 32; i++) exactly32[i] = b("a" + i);
-        assertThat(SlowLog.truncate(exactly32)).hasSize(32).satisfies(k -> assertThat(s(k[31])).isEqualTo("a31"));
+        assertThat(strs(SlowLog.truncate(exactly32))).hasSize(32).last().isEqualTo("a31");
 
         byte[][] thirtyThree = new byte[33][];
         for (int i = 0; i < 33; i++) thirtyThree[i] = b("a" + i);
         byte[][] kept = SlowLog.truncate(thirtyThree);
-        assertThat(kept).hasSize(32);
+        assertThat(strs(kept)).hasSize(32);
         assertThat(s(kept[30])).isEqualTo("a30");
         assertThat(s(kept[31])).isEqualTo("... (2 more arguments)");
 
@@ -77,12 +81,12 @@ class ObservabilityUnitTest {
         Command hello = t.lookup(b("hello"));
         Command configSet = t.lookup(b("config")).subcommands().get("set");
         Command set = t.lookup(b("set"));
-        assertThat(Observability.redact(auth, new byte[][]{b("AUTH"), b("user"), b("pw")})).extracting(ObservabilityUnitTest::s)
+        assertThat(strs(Observability.redact(auth, new byte[][]{b("AUTH"), b("user"), b("pw")})))
                 .containsExactly("AUTH", "(redacted)", "(redacted)");
-        assertThat(Observability.redact(hello, new byte[][]{b("HELLO"), b("3"), b("SETNAME"), b("x"), b("auth"), b("u"), b("p")}))
-                .extracting(ObservabilityUnitTest::s).containsExactly("HELLO", "3", "SETNAME", "x", "auth", "(redacted)", "(redacted)");
-        assertThat(Observability.redact(configSet, new byte[][]{b("CONFIG"), b("SET"), b("maxclients"), b("5"), b("REQUIREPASS"), b("pw")}))
-                .extracting(ObservabilityUnitTest::s).containsExactly("CONFIG", "SET", "maxclients", "5", "REQUIREPASS", "(redacted)");
+        assertThat(strs(Observability.redact(hello, new byte[][]{b("HELLO"), b("3"), b("SETNAME"), b("x"), b("auth"), b("u"), b("p")})))
+                .containsExactly("HELLO", "3", "SETNAME", "x", "auth", "(redacted)", "(redacted)");
+        assertThat(strs(Observability.redact(configSet, new byte[][]{b("CONFIG"), b("SET"), b("maxclients"), b("5"), b("REQUIREPASS"), b("pw")})))
+                .containsExactly("CONFIG", "SET", "maxclients", "5", "REQUIREPASS", "(redacted)");
         byte[][] plain = {b("SET"), b("k"), b("v")};
         assertThat(Observability.redact(set, plain)).isSameAs(plain);
     }
