@@ -201,6 +201,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (client != null) client.interacted(); // once a read, not once a command: any request counts against idleness
+        server.stats().readsProcessed.increment();
         flushChunk();
         ctx.fireChannelReadComplete();
     }
@@ -325,6 +326,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         } else {
             LOG.error("command {} failed", display, e);
             error = "ERR internal error running '" + display + "': " + e;
+            server.stats().unexpectedErrorReplies.increment();
         }
         reply.error(error);
         observability.error(error);
@@ -556,6 +558,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
             return false;
         }
         server.stats().netOutputBytes.add(b.readableBytes());
+        server.stats().writesProcessed.increment();
         ctx.writeAndFlush(b, ctx.voidPromise());
         return true;
     }

@@ -60,6 +60,10 @@ class ObservabilityTest extends SharedServerTest {
             assertThat(f).containsKeys("client_recent_max_input_buffer", "client_recent_max_output_buffer", "blocked_clients",
                     "pubsub_clients", "instantaneous_ops_per_sec", "instantaneous_input_kbps", "instantaneous_output_kbps",
                     "total_error_replies", "rdb_last_bgsave_status", "rdb_last_bgsave_time_sec", "cairn_wal_p99_fsync_usec");
+            assertThat(f).containsEntry("unexpected_error_replies", "0").containsEntry("total_net_repl_input_bytes", "0");
+            assertThat(Long.parseLong(f.get("total_reads_processed"))).isPositive();
+            assertThat(Long.parseLong(f.get("total_writes_processed"))).isPositive();
+            assertThat(Long.parseLong(f.get("aof_current_size"))).isEqualTo(Long.parseLong(f.get("cairn_wal_bytes")));
             assertThat(f.get("instantaneous_input_kbps")).matches("\\d+\\.\\d\\d");
             assertThat(f.get("instantaneous_output_kbps")).matches("\\d+\\.\\d\\d");
         }

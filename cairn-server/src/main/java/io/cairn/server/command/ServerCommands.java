@@ -424,6 +424,9 @@ final class ServerCommands {
         line(out, "aof_last_rewrite_time_sec", -1);
         line(out, "aof_last_bgrewrite_status", "ok");
         line(out, "aof_last_write_status", "ok");
+        line(out, "aof_current_size", stats.walBytes());
+        line(out, "aof_pending_bio_fsync", 0);
+        line(out, "aof_delayed_fsync", 0);
         line(out, "cairn_appendfsync", s.config().get("appendfsync"));
         line(out, "cairn_wal_segments", stats.walSegments());
         line(out, "cairn_wal_bytes", stats.walBytes());
@@ -450,8 +453,12 @@ final class ServerCommands {
         line(out, "instantaneous_ops_per_sec", obs.opsPerSecond());
         line(out, "total_net_input_bytes", n.netInputBytes.sum());
         line(out, "total_net_output_bytes", n.netOutputBytes.sum());
+        line(out, "total_net_repl_input_bytes", 0);
+        line(out, "total_net_repl_output_bytes", 0);
         line(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", obs.inputKbps()));
         line(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", obs.outputKbps()));
+        line(out, "instantaneous_input_repl_kbps", "0.00");
+        line(out, "instantaneous_output_repl_kbps", "0.00");
         line(out, "rejected_connections", n.rejectedConnections.sum());
         line(out, "sync_full", 0);
         line(out, "sync_partial_ok", 0);
@@ -469,7 +476,10 @@ final class ServerCommands {
         line(out, "pubsubshard_channels", 0);
         line(out, "latest_fork_usec", 0);
         line(out, "total_forks", 0);
+        line(out, "unexpected_error_replies", n.unexpectedErrorReplies.sum());
         line(out, "total_error_replies", n.errorReplies.sum());
+        line(out, "total_reads_processed", n.readsProcessed.sum());
+        line(out, "total_writes_processed", n.writesProcessed.sum());
         line(out, "cairn_protocol_errors", n.protocolErrors.sum());
     }
 

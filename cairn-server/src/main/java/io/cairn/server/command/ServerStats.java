@@ -14,6 +14,11 @@ public final class ServerStats {
     public final LongAdder errorReplies = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder expiredKeys = new LongAdder();
+    /** Error replies that were not the command's answer but a failure of the server (Redis's unexpected_error_replies). */
+    public final LongAdder unexpectedErrorReplies = new LongAdder();
+    /** Reads from client sockets (each a batch of requests) and chunks of replies handed to them. */
+    public final LongAdder readsProcessed = new LongAdder();
+    public final LongAdder writesProcessed = new LongAdder();
 
     public void reset() {
         connectionsReceived.reset();
@@ -26,5 +31,8 @@ public final class ServerStats {
         errorReplies.reset();
         protocolErrors.reset();
         expiredKeys.reset();
+        unexpectedErrorReplies.reset();
+        readsProcessed.reset();
+        writesProcessed.reset();
     }
 }
