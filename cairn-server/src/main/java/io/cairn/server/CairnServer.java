@@ -210,7 +210,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             }
         }
         cron = workers.next().scheduleAtFixedRate(this::cron, 1, 1, TimeUnit.SECONDS);
-        Observability.of(this).start(workers.next());
+        Observability.of(this).start();
     }
 
     private Channel listen(Class<? extends ServerChannel> channelClass, String host, int port, SslContext ssl, boolean optional)
@@ -464,6 +464,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         // stop reading new requests; what was read is being processed on the event loops
         for (Client c : clients.values()) c.channel().config().setAutoRead(false);
         if (cron != null) cron.cancel(false);
+        Observability.of(this).stop();
         if (store != null && !store.isClosed()) {
             try {
                 store.sync(); // every pending reply's write is now durable, and its callback releases it

@@ -2,7 +2,6 @@ package io.cairn.server.command;
 
 import io.cairn.Stats;
 import io.cairn.server.config.ServerConfig;
-import io.netty.util.concurrent.EventExecutor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -11,7 +10,8 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,7 +41,7 @@ public final class Observability {
     private final CopyOnWriteArrayList<Client> monitors = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
     private final Rates rates = new Rates();
-    private ScheduledFuture<?> sampler;
+    private ScheduledExecutorService sampler;
     private long lastFsyncs = -1;
     private long lastCheckpoints = -1;
 
@@ -61,10 +61,31 @@ public final class Observability {
         return ALL.computeIfAbsent(server, Observability::new);
     }
 
-    /** Starts the sampler on {@code loop}; it stops with the loop. */
-    public synchronized void start(EventExecutor loop) {
+    /**
+     * Starts the sampler, on a thread of its own: reading the store's statistics takes the log's fsync lock for a
+     * moment, which an event loop must not wait for.
+     */
+    public synchronized void start() {
         if (sampler != null) return;
-        sampler = loop.scheduleAtFixedRate(this::sample, 100, 100, TimeUnit.MILLISECONDS);
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-observability");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sampleSafely, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the sampler (server shutdown). */
+    public synchronized void stop() {
+        if (sampler != null) sampler.shutdownNow();
+    }
+
+    private void sampleSafely() {
+        try {
+            sample();
+        } catch (RuntimeException e) { // a failed sample must not end the schedule (an exception would)
+            org.slf4j.LoggerFactory.getLogger("io.cairn.server").debug("observability sample failed", e);
+        }
     }
 
     // ------------------------------------------------------------------ per command
@@ -246,17 +267,14 @@ public final class Observability {
         ServerStats s = server.stats();
         rates.sample(System.nanoTime(), s.commandsProcessed.sum(), s.netInputBytes.sum(), s.netOutputBytes.sum());
         if (latency.threshold() <= 0) {
-            lastFsyncs = -1;
+            lastFsyncs = -1; // reading the store's statistics costs the log a lock: only while the monitor is on
             lastCheckpoints = -1;
             return;
         }
-        Stats stats;
-        try {
-            stats = server.store().stats();
-        } catch (RuntimeException e) {
-            return; // the store is closing
-        }
-        // the log's newest fsync and checkpoint since the last sample: one of each per 100 ms is seen
+        io.cairn.Cairn store = server.store();
+        if (store == null || store.isClosed()) return;
+        Stats stats = store.stats();
+        // the log's newest fsync and checkpoint since the last sample: one of each per 100 ms is judged
         if (lastFsyncs >= 0 && stats.fsyncs() != lastFsyncs) latency.addIfNeeded("fsync", stats.lastFsync().toMillis());
         if (lastCheckpoints >= 0 && stats.checkpoints() != lastCheckpoints) {
             latency.addIfNeeded("checkpoint", stats.lastCheckpointTook().toMillis());
