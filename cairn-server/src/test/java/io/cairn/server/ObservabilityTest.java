@@ -207,21 +207,30 @@ class ObservabilityTest extends SharedServerTest {
             assertThat((String) cmd(j, "LATENCY", "DOCTOR")).contains("no latency spike was observed");
             assertError(j, "ERR wrong number of arguments for 'latency|history' command", "LATENCY", "HISTORY");
             assertError(j, "ERR unknown subcommand 'NOPE'. Try LATENCY HELP.", "LATENCY", "NOPE");
-            // a command over the threshold is an event: with 1 ms, a SAVE (a checkpoint with fsyncs) is one on any disk
-            // this suite runs on, but to not depend on timing, only the shapes of whatever was recorded are checked
+            // one MSET of 100,000 keys takes well over a millisecond on any machine: a "command" event (MSET is not fast)
             j.configSet("latency-monitor-threshold", "1");
-            for (int i = 0; i < 3; i++) j.save();
+            j.select(6);
+            String[] kv = new String[200_000];
+            for (int i = 0; i < kv.length; i += 2) {
+                kv[i] = "lat:" + i;
+                kv[i + 1] = "v";
+            }
+            j.mset(kv);
+            j.flushDB();
             @SuppressWarnings("unchecked")
             List<List<Object>> latest = (List<List<Object>>) cmd(j, "LATENCY", "LATEST");
+            assertThat(latest).extracting(e -> e.get(0)).contains("command");
             for (List<Object> e : latest) {
                 assertThat(e).hasSize(4);
                 assertThat((String) e.get(0)).isIn("command", "fast-command", "fsync", "checkpoint");
+                assertThat((Long) e.get(1)).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
                 assertThat((Long) e.get(2)).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo((Long) e.get(3));
                 @SuppressWarnings("unchecked")
                 List<List<Long>> history = (List<List<Long>>) cmd(j, "LATENCY", "HISTORY", e.get(0));
-                assertThat(history).isNotEmpty().allSatisfy(s -> assertThat(s).hasSize(2));
+                assertThat(history).isNotEmpty().allSatisfy(x -> assertThat(x).hasSize(2));
                 assertThat(history.get(history.size() - 1)).containsExactly((Long) e.get(1), (Long) e.get(2));
             }
+            assertThat((String) cmd(j, "LATENCY", "DOCTOR")).contains("1. ").contains("latency spikes (average ");
             assertThat(cmd(j, "LATENCY", "RESET")).isEqualTo((long) latest.size());
             assertThat((List<?>) cmd(j, "LATENCY", "LATEST")).isEmpty();
         }

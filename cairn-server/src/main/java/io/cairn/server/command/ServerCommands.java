@@ -230,8 +230,8 @@ final class ServerCommands {
 
     /**
      * INFO's text for the sections asked for: none or {@code default} for the default sections, {@code all} and
-     * {@code everything} for all of them (commandstats and latencystats included), else those named, in Redis's order. Sections are
-     * Redis's, plus {@code cairn}: the store and every keyspace, one line each,
+     * {@code everything} for all of them (commandstats and latencystats included), else those named, in Redis's order.
+     * Sections are Redis's, plus {@code cairn}: the store and every keyspace, one line each,
      * {@code ks_<name>:kind=hash,keys=3,expires=0,db=-1} (bytes of the name outside {@code [A-Za-z0-9_.-]} written as
      * {@code %XX}; db is -1 for a named keyspace).
      */
