@@ -199,6 +199,19 @@ class ObservabilityTest extends SharedServerTest {
     }
 
     @Test
+    void a_blocking_pops_wait_is_not_its_time() {
+        try (Jedis j = server.jedis()) {
+            j.configSet("slowlog-log-slower-than", "100000"); // 100 ms: the 300 ms wait would be logged if it counted
+            assertThat(j.blpop(0.3, "nothing:here")).isNull();
+            Map<String, String> f = parseInfo(j.info("commandstats"));
+            Matcher m = Pattern.compile("calls=1,usec=(\\d+),.*").matcher(f.get("cmdstat_blpop"));
+            assertThat(m.matches()).as(f.get("cmdstat_blpop")).isTrue();
+            assertThat(Long.parseLong(m.group(1))).isLessThan(300_000);
+            assertThat(j.slowlogLen()).isZero();
+        }
+    }
+
+    @Test
     void latency_replies_have_redis_shapes() {
         try (Jedis j = server.jedis()) {
             assertThat((List<?>) cmd(j, "LATENCY", "LATEST")).isEmpty();
