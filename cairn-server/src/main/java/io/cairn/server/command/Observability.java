@@ -34,7 +34,8 @@ public final class Observability {
 
     private static final Map<ServerContext, Observability> ALL = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private final ServerContext server;
+    /** Weakly: this is the value of a weak map keyed by the server, which a strong reference would keep alive. */
+    private final java.lang.ref.WeakReference<ServerContext> server;
     final SlowLog slowlog;
     final LatencyMonitor latency;
     private volatile boolean latencyTracking;
@@ -46,7 +47,7 @@ public final class Observability {
     private long lastCheckpoints = -1;
 
     private Observability(ServerContext server) {
-        this.server = server;
+        this.server = new java.lang.ref.WeakReference<>(server);
         ServerConfig config = server.config();
         slowlog = new SlowLog(config.getLong("slowlog-log-slower-than"), config.getLong("slowlog-max-len"));
         latency = new LatencyMonitor(config.getLong("latency-monitor-threshold"));
@@ -264,6 +265,8 @@ public final class Observability {
     }
 
     private void sample() {
+        ServerContext server = this.server.get();
+        if (server == null) return;
         ServerStats s = server.stats();
         rates.sample(System.nanoTime(), s.commandsProcessed.sum(), s.netInputBytes.sum(), s.netOutputBytes.sum());
         if (latency.threshold() <= 0) {
