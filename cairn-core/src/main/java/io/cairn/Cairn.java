@@ -237,6 +237,33 @@ public final class Cairn implements AutoCloseable {
 
     // ---------------------------------------------------------------- the store
 
+    /**
+     * The memory limits and eviction settings ({@link CairnOptions.Builder#maxMemory} and the rest), to read and to
+     * change while the store runs: a change applies from the next write.
+     */
+    public MemoryLimits limits() {
+        return engine.limits;
+    }
+
+    /**
+     * Makes room under the memory limits now, as a write that grows the data does first: evicts keys under the
+     * eviction policy while the store is past a limit. Returns whether it is within its limits afterwards (false under
+     * {@link EvictionPolicy#NO_EVICTION}, or when no key qualifies). For a server that checks once before a command
+     * which may grow the data, as Redis does; the store's own writes check for themselves.
+     */
+    public boolean makeRoom() {
+        return engine.makeRoomLocked();
+    }
+
+    /**
+     * Sets the one listener told of each key evicted (keyspace name, key), or removes it with {@code null}. It runs
+     * under the store's write lock, right after the eviction's DELETE record is applied: keep it short, and do not
+     * call the store from it. A listener that throws is logged and ignored.
+     */
+    public void onEviction(java.util.function.BiConsumer<String, byte[]> listener) {
+        engine.evictionListener = listener;
+    }
+
     /** Sizes, log health and fsync latency, now. */
     public Stats stats() {
         return engine.stats();

@@ -42,7 +42,13 @@ public class CairnException extends RuntimeException {
         /** An argument is out of its allowed range. */
         INVALID_ARGUMENT,
         /** Work of the same kind is in progress already (a background checkpoint); try again when it ends. */
-        BUSY
+        BUSY,
+        /**
+         * The store is past {@link CairnOptions.Builder#maxMemory} or {@link CairnOptions.Builder#maxKeys} and its
+         * {@link EvictionPolicy} cannot make room (it is {@link EvictionPolicy#NO_EVICTION}, or no key qualifies):
+         * nothing of this call was applied. Reads, deletes and writes that shrink the data still succeed.
+         */
+        OUT_OF_MEMORY
     }
 
     private final Code code;

@@ -37,6 +37,12 @@ public final class CairnOptions {
     private final long checkpointLogBytes;
     private final int snapshotsToKeep;
     private final Duration logRetention;
+    private final long maxMemory;
+    private final long maxKeys;
+    private final EvictionPolicy evictionPolicy;
+    private final int evictionSamples;
+    private final int lfuLogFactor;
+    private final Duration lfuDecayTime;
 
     private CairnOptions(Builder b) {
         this.fsyncPolicy = b.fsyncPolicy;
@@ -53,6 +59,12 @@ public final class CairnOptions {
         this.checkpointLogBytes = b.checkpointLogBytes;
         this.snapshotsToKeep = b.snapshotsToKeep;
         this.logRetention = b.logRetention;
+        this.maxMemory = b.maxMemory;
+        this.maxKeys = b.maxKeys;
+        this.evictionPolicy = b.evictionPolicy;
+        this.evictionSamples = b.evictionSamples;
+        this.lfuLogFactor = b.lfuLogFactor;
+        this.lfuDecayTime = b.lfuDecayTime;
     }
 
     /** The defaults: fsync ALWAYS, 64 MiB preallocated segments, 512 MiB key and value limits, no salvage. */
@@ -81,6 +93,12 @@ public final class CairnOptions {
         b.checkpointLogBytes = checkpointLogBytes;
         b.snapshotsToKeep = snapshotsToKeep;
         b.logRetention = logRetention;
+        b.maxMemory = maxMemory;
+        b.maxKeys = maxKeys;
+        b.evictionPolicy = evictionPolicy;
+        b.evictionSamples = evictionSamples;
+        b.lfuLogFactor = lfuLogFactor;
+        b.lfuDecayTime = lfuDecayTime;
         return b;
     }
 
@@ -98,6 +116,12 @@ public final class CairnOptions {
     public long checkpointLogBytes() { return checkpointLogBytes; }
     public int snapshotsToKeep() { return snapshotsToKeep; }
     public Duration logRetention() { return logRetention; }
+    public long maxMemory() { return maxMemory; }
+    public long maxKeys() { return maxKeys; }
+    public EvictionPolicy evictionPolicy() { return evictionPolicy; }
+    public int evictionSamples() { return evictionSamples; }
+    public int lfuLogFactor() { return lfuLogFactor; }
+    public Duration lfuDecayTime() { return lfuDecayTime; }
 
     @Override
     public String toString() {
@@ -106,7 +130,8 @@ public final class CairnOptions {
                 + ", expiryInterval=" + expiryInterval + ", defaultIndexKind=" + defaultIndexKind
                 + ", gatherWrites=" + gatherWrites + ", checkpointInterval=" + checkpointInterval
                 + ", checkpointLogBytes=" + checkpointLogBytes + ", snapshotsToKeep=" + snapshotsToKeep
-                + ", logRetention=" + logRetention + "]";
+                + ", logRetention=" + logRetention + ", maxMemory=" + maxMemory + ", maxKeys=" + maxKeys
+                + ", evictionPolicy=" + evictionPolicy + "]";
     }
 
     /** Builds {@link CairnOptions}; every setter validates its argument immediately. */
@@ -125,8 +150,68 @@ public final class CairnOptions {
         private long checkpointLogBytes = 256L << 20;
         private int snapshotsToKeep = 2;
         private Duration logRetention = Duration.ZERO;
+        private long maxMemory;
+        private long maxKeys;
+        private EvictionPolicy evictionPolicy = EvictionPolicy.NO_EVICTION;
+        private int evictionSamples = 5;
+        private int lfuLogFactor = 10;
+        private Duration lfuDecayTime = Duration.ofMinutes(1);
 
         private Builder() {
+        }
+
+        /**
+         * The most bytes of data to hold ({@link Stats#usedMemory()}: the store's account of its heap, not the JVM's
+         * heap in use); past it a write that can grow memory evicts keys under {@link #evictionPolicy} or fails with
+         * {@link CairnException.Code#OUT_OF_MEMORY}. 0 (the default) for no limit. Changeable later:
+         * {@link Cairn#limits()}.
+         */
+        public Builder maxMemory(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("maxMemory must be 0 (no limit) or positive, was " + bytes);
+            this.maxMemory = bytes;
+            return this;
+        }
+
+        /** The most keys to hold across keyspaces, enforced like {@link #maxMemory}; 0 (the default) for no limit. */
+        public Builder maxKeys(long keys) {
+            if (keys < 0) throw new IllegalArgumentException("maxKeys must be 0 (no limit) or positive, was " + keys);
+            this.maxKeys = keys;
+            return this;
+        }
+
+        /** What to do past a limit; {@link EvictionPolicy#NO_EVICTION} (refuse growing writes) by default. */
+        public Builder evictionPolicy(EvictionPolicy policy) {
+            this.evictionPolicy = Objects.requireNonNull(policy, "evictionPolicy");
+            return this;
+        }
+
+        /** Keys sampled per keyspace to choose each eviction, 1 to 64; 5 by default (Redis's maxmemory-samples). */
+        public Builder evictionSamples(int samples) {
+            if (samples < 1 || samples > 64) {
+                throw new IllegalArgumentException("evictionSamples must be between 1 and 64, was " + samples);
+            }
+            this.evictionSamples = samples;
+            return this;
+        }
+
+        /** How slowly the LFU access counter grows; 10 by default (Redis's lfu-log-factor). */
+        public Builder lfuLogFactor(int factor) {
+            if (factor < 0) throw new IllegalArgumentException("lfuLogFactor must be 0 or positive, was " + factor);
+            this.lfuLogFactor = factor;
+            return this;
+        }
+
+        /**
+         * Idle time after which a key's LFU counter loses one, in whole minutes; 1 minute by default (Redis's
+         * lfu-decay-time), {@link Duration#ZERO} for no decay.
+         */
+        public Builder lfuDecayTime(Duration time) {
+            Objects.requireNonNull(time, "lfuDecayTime");
+            if (time.isNegative() || time.toNanos() % 60_000_000_000L != 0) {
+                throw new IllegalArgumentException("lfuDecayTime must be a whole number of minutes, 0 or more, was " + time);
+            }
+            this.lfuDecayTime = time;
+            return this;
         }
 
         /**

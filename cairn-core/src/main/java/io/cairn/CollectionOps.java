@@ -45,6 +45,12 @@ final class CollectionOps {
     }
 
     /** The type code a change applies to. */
+    /** Whether an op can grow a collection (removals, pops and trims cannot). */
+    static boolean grows(int op) {
+        int o = op & OP_MASK;
+        return o != HDEL && o != SREM && o != ZREM && o != LPOP && o != LREM && o != LTRIM;
+    }
+
     static int typeOf(int op) {
         return switch (op & OP_MASK) {
             case HSET, HDEL -> Cells.HASH;

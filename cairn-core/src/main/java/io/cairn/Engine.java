@@ -132,6 +132,9 @@ final class Engine {
         this.options = options;
         this.clock = options.clock();
         this.timedLog = !options.logRetention().isZero();
+        this.access = new io.cairn.index.Access(clock);
+        this.limits = new MemoryLimits(access, options);
+        this.evictor = new Evictor(access);
     }
 
     /** Whether the log carries TIME records (a log retention window is set): point-in-time restore needs them. */
@@ -230,7 +233,10 @@ final class Engine {
             if (ks.oversized != null) {
                 for (byte[] c : ks.oversized) {
                     byte[] n = loadedCell(c);
-                    if (n != c) ks.index().replace(Cells.key(c), n);
+                    if (n != c) {
+                        ks.index().replace(Cells.key(c), n);
+                        ks.index().addExternal(largeMemory(n));
+                    }
                 }
                 ks.oversized = null;
             }
@@ -479,7 +485,7 @@ final class Engine {
             long delta = p.value().length;
             if (prev != null) {
                 delta -= valueBytes(prev);
-                release(prev);
+                release(ks.index(), prev);
                 long was = Cells.expireAt(prev);
                 if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, p.key()));
             } else {
@@ -634,7 +640,9 @@ final class Engine {
                 c = largeCell(s.key(), v, Cells.expireAt(c));
             }
             to.replace(s.key(), c); // cells are immutable: shared
+            to.addExternal(largeMemory(c));
         }
+        to.access(access);
         return to;
     }
 
@@ -642,7 +650,7 @@ final class Engine {
         long was = Cells.expireAt(cell);
         if (was != 0) ks.expiries.remove(new KeyspaceState.Expiry(was, key));
         ks.addBytes(-(key.length + valueBytes(cell)));
-        release(cell);
+        release(ks.index(), cell);
     }
 
     // ---------------------------------------------------------------- collections
@@ -656,14 +664,35 @@ final class Engine {
         return Cells.valueLength(cell);
     }
 
-    /** Drops the large collection a cell refers to, if any (the cell is leaving the index). */
-    private void release(byte[] cell) {
-        if (Cells.large(cell)) large.remove(Cells.handle(cell));
+    /**
+     * Drops the large collection a cell refers to, if any (the cell is leaving {@code index}), and its memory from the
+     * index's account.
+     */
+    private void release(Index index, byte[] cell) {
+        if (!Cells.large(cell)) return;
+        io.cairn.collection.CollectionValue v = large.remove(Cells.handle(cell));
+        if (v != null) index.addExternal(-footprint(v));
     }
 
+    /** Drops every large collection of an index about to be cleared or dropped (whose account goes with it). */
     private void releaseAll(Index index) {
         if (large.isEmpty()) return;
-        for (Iterator<byte[]> it = index.cells(); it.hasNext(); ) release(it.next());
+        for (Iterator<byte[]> it = index.cells(); it.hasNext(); ) {
+            byte[] c = it.next();
+            if (Cells.large(c)) large.remove(Cells.handle(c));
+        }
+    }
+
+    /** The memory of the large collection a cell refers to, 0 for any other cell. */
+    private long largeMemory(byte[] cell) {
+        if (!Cells.large(cell)) return 0;
+        io.cairn.collection.CollectionValue v = large.get(Cells.handle(cell));
+        return v == null ? 0 : footprint(v);
+    }
+
+    /** A large collection's memory and its entry in {@link #large} (a map node and a boxed handle, 48 bytes). */
+    private static long footprint(io.cairn.collection.CollectionValue v) {
+        return v.memory() + 48;
     }
 
     /** The large collection a cell refers to. Under the write lock. */
@@ -764,6 +793,7 @@ final class Engine {
         long expireAt = 0;
         boolean fresh = (m.op() & CollectionOps.FRESH) != 0 || cell == null || Cells.type(cell) != type;
         long before = 0;
+        long memoryBefore = 0;
         if (fresh) {
             if (cell != null) {
                 index.remove(key, hash);
@@ -773,10 +803,12 @@ final class Engine {
         } else {
             expireAt = Cells.expireAt(cell);
             before = valueBytes(cell);
+            memoryBefore = largeMemory(cell);
             v = readValue(cell);
         }
         CollectionOps.apply(v, m.op(), m.a(), m.b(), m.items());
         v.seq = applySeq;
+        if (memoryBefore != 0) index.addExternal(footprint(v) - memoryBefore); // a large value changed in place
         store(ks, key, hash, fresh ? null : cell, v, expireAt, before);
     }
 
@@ -825,6 +857,7 @@ final class Engine {
         } else {
             cell = largeCell(key, v, expireAt);
             bytes = v.bytes();
+            index.addExternal(footprint(v));
         }
         index.replace(key, cell);
         ks.addBytes(bytes - (old == null ? -key.length : before));
@@ -833,6 +866,7 @@ final class Engine {
     private void addKeyspace(KeyspaceState ks) {
         if (ks.id >= byId.length) byId = java.util.Arrays.copyOf(byId, Math.max(ks.id + 1, byId.length * 2));
         byId[ks.id] = ks;
+        ks.index().access(access);
         Map<String, KeyspaceState> names = new HashMap<>(byName);
         names.put(ks.name, ks);
         byName = Map.copyOf(names);
@@ -940,7 +974,7 @@ final class Engine {
     /** The live cell of {@code key}, read without half a batch. */
     private byte[] liveCell(KeyspaceState ks, byte[] key) {
         long stamp = batchLock.tryOptimisticRead();
-        byte[] c = ks.index().get(key);
+        byte[] c = ks.index().touch(key); // a read counts as an access for LRU and LFU
         if (!batchLock.validate(stamp) && groupOwner != Thread.currentThread()) { // a group's owner holds the lock
             stamp = batchLock.readLock();
             try {
@@ -1069,19 +1103,26 @@ final class Engine {
     byte[] put(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
         checkKey(key);
         checkValue(value);
-        return run(ks, () -> liveValue(log(new Mutation.Put(ks.id, key, value, expireAt))));
+        return run(ks, () -> {
+            makeRoomOrFail();
+            return liveValue(log(new Mutation.Put(ks.id, key, value, expireAt)));
+        });
     }
 
     CompletableFuture<byte[]> putAsync(KeyspaceState ks, byte[] key, byte[] value, long expireAt) {
         checkKey(key);
         checkValue(value);
-        return runAsync(ks, () -> liveValue(log(new Mutation.Put(ks.id, key, value, expireAt))));
+        return runAsync(ks, () -> {
+            makeRoomOrFail();
+            return liveValue(log(new Mutation.Put(ks.id, key, value, expireAt)));
+        });
     }
 
     byte[] putIfAbsent(KeyspaceState ks, byte[] key, byte[] value) {
         checkKey(key);
         checkValue(value);
         return run(ks, () -> {
+            makeRoomOrFail();
             byte[] c = ks.index().get(key);
             if (live(c)) return stringValue(c);
             log(new Mutation.Put(ks.id, key, value, 0));
@@ -1093,6 +1134,7 @@ final class Engine {
         checkKey(key);
         if (newValue != null) checkValue(newValue);
         return () -> {
+            if (newValue != null) makeRoomOrFail();
             byte[] c = ks.index().get(key);
             if (!live(c)) c = null;
             boolean match = expected == null ? c == null : c != null && Cells.type(c) == Cells.STRING && Cells.valueEquals(c, expected);
@@ -1152,6 +1194,7 @@ final class Engine {
     private Locked<Long> incrementation(KeyspaceState ks, byte[] key, long delta) {
         checkKey(key);
         return () -> {
+            makeRoomOrFail();
             byte[] c = ks.index().get(key);
             if (!live(c)) c = null;
             long current = c == null ? 0 : Values.toLong(stringValue(c));
@@ -1190,6 +1233,9 @@ final class Engine {
             // a block that only reads runs on a read-only view too (a snapshot opened alone): only writing is refused
             checkOpen();
             opSeq = 0;
+            // as Redis before every command: evict what the policy allows; whether that made room matters only if the
+            // block turns out to grow the data, and then nothing of it is applied
+            boolean room = readOnly || makeRoom();
             Txn t = new Txn(this, clock.millis());
             R r;
             try {
@@ -1200,6 +1246,7 @@ final class Engine {
             List<Mutation> ms = t.mutations;
             if (!ms.isEmpty()) {
                 checkWritable(null);
+                if (!room && ms.stream().anyMatch(Engine::grows)) throw outOfMemory();
                 log(ms.size() == 1 ? ms.get(0) : new Mutation.Batch(ms)); // the block is over: no copy needed
             }
             return new Done<>(r, opSeq);
@@ -1368,6 +1415,7 @@ final class Engine {
         try {
             checkWritable(ks);
             opSeq = 0;
+            makeRoomOrFail();
             log(new Mutation.Put(ks.id, key, value, expireAt));
             return opSeq;
         } finally {
@@ -1461,8 +1509,10 @@ final class Engine {
             if (op.keyspace() != null) stateOf(op.keyspace());
         }
         boolean hasExpire = ops.stream().anyMatch(op -> op.kind() == WriteBatch.Op.EXPIRE);
+        boolean grows = ops.stream().anyMatch(op -> op.value() != null);
         return () -> {
             if (ops.isEmpty()) return null;
+            if (grows) makeRoomOrFail();
             long now = clock.millis();
             List<Mutation> ms = new ArrayList<>(ops.size());
             // whether each key written earlier in this batch is present after those writes (only needed for EXPIRE)
@@ -1825,7 +1875,7 @@ final class Engine {
                             if (c != null && Cells.expireAt(c) == first.at()) {
                                 index.remove(first.key());
                                 ks.addBytes(-(first.key().length + valueBytes(c)));
-                                release(c);
+                                release(index, c);
                             }
                             n++;
                         }
@@ -1841,6 +1891,128 @@ final class Engine {
         }
         expiredReclaimed += total;
         return total;
+    }
+
+    // ================================================================== memory limits and eviction
+
+    final io.cairn.index.Access access;
+    final MemoryLimits limits;
+    private final Evictor evictor;
+    private EvictionPolicy evictorPolicy; // the policy the evictor's pool was filled under
+    private volatile long evictedKeys;
+    /** Called with each evicted key under the write lock; see {@link Cairn#onEviction}. */
+    volatile java.util.function.BiConsumer<String, byte[]> evictionListener;
+
+    /** Bytes the data holds on the heap by the store's account: every keyspace's index, cells and collections. */
+    long usedMemory() {
+        long m = 0;
+        for (KeyspaceState ks : byName.values()) m += ks.index().memory();
+        return m;
+    }
+
+    /** Entries held in all keyspaces (expired ones not yet reclaimed included). */
+    private long heldKeys() {
+        long n = 0;
+        for (KeyspaceState ks : byName.values()) n += ks.index().size();
+        return n;
+    }
+
+    /** Whether a write that grows the data must first make room. */
+    private boolean overLimit() {
+        long maxMemory = limits.maxMemory();
+        long maxKeys = limits.maxKeys();
+        return (maxMemory > 0 && usedMemory() > maxMemory) || (maxKeys > 0 && heldKeys() >= maxKeys);
+    }
+
+    /**
+     * Evicts keys under the policy until the store is within its limits; returns whether it is. Each eviction is an
+     * ordinary DELETE record through {@link #log}, so recovery and replicas see it. Under the write lock.
+     */
+    boolean makeRoom() {
+        if (!limits.limited() || !overLimit()) return true;
+        EvictionPolicy policy = limits.policy();
+        if (policy != evictorPolicy) {
+            evictor.reset();
+            evictorPolicy = policy;
+        }
+        if (policy == EvictionPolicy.NO_EVICTION) return false;
+        do {
+            Evictor.Candidate c = evictor.next(policy, limits.samples(), byName.values());
+            if (c == null) return false;
+            log(new Mutation.Delete(c.ks().id, c.key()));
+            evictedKeys = evictedKeys + 1; // written under the write lock only
+            java.util.function.BiConsumer<String, byte[]> listener = evictionListener;
+            if (listener != null) {
+                try {
+                    listener.accept(c.ks().name, c.key());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "an eviction listener failed", e);
+                }
+            }
+        } while (overLimit());
+        return true;
+    }
+
+    /** {@link #makeRoom}, failing with {@link CairnException.Code#OUT_OF_MEMORY} if it cannot. */
+    private void makeRoomOrFail() {
+        if (!makeRoom()) throw outOfMemory();
+    }
+
+    /** {@link #makeRoom} for a caller outside the lock (the server, before a command that may grow the data). */
+    boolean makeRoomLocked() {
+        if (!limits.limited()) return true;
+        writeLock.lock();
+        try {
+            if (closed || readOnly) return true;
+            return makeRoom();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private CairnException outOfMemory() {
+        long maxMemory = limits.maxMemory();
+        long maxKeys = limits.maxKeys();
+        String over = maxMemory > 0 && usedMemory() > maxMemory
+                ? usedMemory() + " bytes of data exceed maxMemory " + maxMemory
+                : heldKeys() + " keys reach maxKeys " + maxKeys;
+        return new CairnException(CairnException.Code.OUT_OF_MEMORY, over + " and eviction policy "
+                + limits.policy().configName() + " cannot make room: the write was not applied");
+    }
+
+    /** Whether a mutation can grow the data (so that it is refused past a limit that eviction cannot meet). */
+    static boolean grows(Mutation m) {
+        if (m instanceof Mutation.Put || m instanceof Mutation.Value) return true;
+        if (m instanceof Mutation.Collection c) return CollectionOps.grows(c.op());
+        if (m instanceof Mutation.Batch b) return b.mutations().stream().anyMatch(Engine::grows);
+        return false;
+    }
+
+    long evictedKeys() {
+        return evictedKeys;
+    }
+
+    /** The bytes one key's entry costs by the store's account (its cell, expiry entry, collection, index share). */
+    long memoryUsage(KeyspaceState ks, byte[] key) {
+        writeLock.lock();
+        try {
+            Index index = ks.index();
+            byte[] c = index.get(key);
+            if (!live(c)) return -1;
+            long m = io.cairn.index.Memory.bytes(c.length) + largeMemory(c);
+            if (Cells.expireAt(c) != 0) m += io.cairn.index.Memory.expiry(key.length);
+            int n = Math.max(1, index.size());
+            return m + (index.memory() - index.entriesMemory()) / n; // this entry's share of the index's own structure
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The access stamp of a live key ({@link io.cairn.index.Access}), or -1 if absent. */
+    int accessStamp(KeyspaceState ks, byte[] key) {
+        byte[] c = ks.index().get(key);
+        if (!live(c)) return -1;
+        return ks.index().stamp(key);
     }
 
     // ================================================================== the store
@@ -1859,12 +2031,13 @@ final class Engine {
         Duration took = Duration.ofNanos(Math.max(0, c.lastTookNanos()));
         if (wal == null) {
             return new Stats(keys, bytes, all.size(), 0, 0, recovery.lastSequence(), 0, 0, Duration.ZERO, Duration.ZERO,
-                    expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0, Duration.ZERO);
+                    expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0, Duration.ZERO, usedMemory(),
+                    evictedKeys);
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
                 expiredReclaimed, c.baseSequence(), c.taken(), c.inProgress(), took, c.lastFailed(),
-                c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()));
+                c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()), usedMemory(), evictedKeys);
     }
 
     RecoveryInfo recoveryInfo() {

@@ -136,6 +136,41 @@ public final class Keyspace {
         return contains(utf8(key));
     }
 
+    /**
+     * The bytes {@code key}'s entry costs by the store's memory account ({@link Stats#usedMemory()}): its cell, its
+     * expiry entry, its collection's structure if large, and its share of the index; -1 if the key is absent.
+     */
+    public long memoryUsage(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        return engine.memoryUsage(engine.stateOf(this), key);
+    }
+
+    /** Bytes this keyspace holds by the store's memory account: its index, cells and collections. */
+    public long memoryUsage() {
+        return engine.stateOf(this).index().memory();
+    }
+
+    /**
+     * The access stamp of a live key, in Redis's 24 bits: under an LFU policy the access counter (low 8 bits) and the
+     * minute of its last decrement, else the second of its last access; -1 if absent. {@link #frequency} and
+     * {@link #idleTime} read it.
+     */
+    int accessStamp(byte[] key) {
+        return engine.accessStamp(engine.stateOf(this), key);
+    }
+
+    /** The LFU access counter of a live key (Redis's OBJECT FREQ), decayed to now; -1 if absent. */
+    public int frequency(byte[] key) {
+        int stamp = accessStamp(key);
+        return stamp < 0 ? -1 : engine.access.decayed(stamp);
+    }
+
+    /** How long a live key has not been accessed (Redis's OBJECT IDLETIME, in seconds), or null if absent. */
+    public Duration idleTime(byte[] key) {
+        int stamp = accessStamp(key);
+        return stamp < 0 ? null : Duration.ofMillis(engine.access.idleMillis(stamp));
+    }
+
     /** Live keys in this keyspace; expired keys not yet reclaimed are not counted. */
     public long size() {
         return engine.size(state);

@@ -24,9 +24,13 @@ import java.time.Duration;
  * @param lastCheckpointPause how long the newest checkpoint held the write lock (to note its sequence and indexes):
  *     the only time it makes writers wait, and it does not grow with the store
  * @param logBytesSinceCheckpoint log bytes written since the newest snapshot
+ * @param usedMemory bytes the data holds on the heap by the store's own account (cells, index structures, expiry
+ *     entries, large collections, access stamps): what {@link CairnOptions.Builder#maxMemory} limits
+ * @param evictedKeys keys evicted since open to stay within the memory limits
  */
 public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
                     long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed,
                     long snapshotSequence, long checkpoints, boolean checkpointInProgress, Duration lastCheckpointTook,
-                    boolean lastCheckpointFailed, long logBytesSinceCheckpoint, Duration lastCheckpointPause) {
+                    boolean lastCheckpointFailed, long logBytesSinceCheckpoint, Duration lastCheckpointPause,
+                    long usedMemory, long evictedKeys) {
 }

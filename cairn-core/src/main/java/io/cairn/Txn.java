@@ -78,7 +78,7 @@ public final class Txn {
             if (c != null) return c == DELETED ? null : c;
         }
         if (cleared != null && cleared.contains(ks)) return null;
-        byte[] c = ks.index().get(key);
+        byte[] c = ks.index().touch(key); // an access, for LRU and LFU
         return c != null && Cells.live(c, now) ? c : null;
     }
 

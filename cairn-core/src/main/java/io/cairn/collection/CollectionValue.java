@@ -30,6 +30,12 @@ public abstract sealed class CollectionValue permits HashValue, SetValue, ListVa
         return w.toBytes();
     }
 
+    /**
+     * Bytes it holds on the heap (its structure and elements, estimated as {@link io.cairn.index.Memory} does), kept
+     * up to date as it changes: reading it is O(1).
+     */
+    public abstract long memory();
+
     /** Roughly the bytes its elements take, for the store's statistics. */
     public abstract long bytes();
 

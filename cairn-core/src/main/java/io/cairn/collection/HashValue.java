@@ -85,6 +85,11 @@ public final class HashValue extends CollectionValue {
     }
 
     @Override
+    public long memory() {
+        return 32 + map.memory();
+    }
+
+    @Override
     public long bytes() {
         return bytes;
     }

@@ -172,6 +172,11 @@ public final class ListDeque {
         return visited;
     }
 
+    /** Slots in the circular array now. */
+    public int capacity() {
+        return elements.length;
+    }
+
     private int mask() {
         return elements.length - 1;
     }

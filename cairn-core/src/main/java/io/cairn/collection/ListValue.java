@@ -1,6 +1,7 @@
 package io.cairn.collection;
 
 import io.cairn.index.Cells;
+import io.cairn.index.Memory;
 
 import java.util.Arrays;
 
@@ -8,6 +9,8 @@ import java.util.Arrays;
 public final class ListValue extends CollectionValue {
     private final ListDeque items;
     private long bytes;
+    /** What the element arrays cost ({@link Memory#bytes}); shared ones after {@link #copy} are counted again. */
+    private long elementMemory;
 
     public ListValue() {
         this(new ListDeque());
@@ -39,33 +42,43 @@ public final class ListValue extends CollectionValue {
     public void addFirst(byte[] e) {
         items.addFirst(e);
         bytes += e.length;
+        elementMemory += Memory.bytes(e.length);
     }
 
     public void addLast(byte[] e) {
         items.addLast(e);
         bytes += e.length;
+        elementMemory += Memory.bytes(e.length);
     }
 
     public byte[] pollFirst() {
         byte[] e = items.pollFirst();
-        if (e != null) bytes -= e.length;
+        if (e != null) {
+            bytes -= e.length;
+            elementMemory -= Memory.bytes(e.length);
+        }
         return e;
     }
 
     public byte[] pollLast() {
         byte[] e = items.pollLast();
-        if (e != null) bytes -= e.length;
+        if (e != null) {
+            bytes -= e.length;
+            elementMemory -= Memory.bytes(e.length);
+        }
         return e;
     }
 
     public void set(int index, byte[] e) {
         byte[] old = items.set(index, e);
         bytes += e.length - old.length;
+        elementMemory += Memory.bytes(e.length) - Memory.bytes(old.length);
     }
 
     public void insert(int index, byte[] e) {
         items.insert(index, e);
         bytes += e.length;
+        elementMemory += Memory.bytes(e.length);
     }
 
     /**
@@ -93,6 +106,7 @@ public final class ListValue extends CollectionValue {
             }
         }
         bytes -= (long) removed * e.length;
+        elementMemory -= removed * Memory.bytes(e.length);
         return removed;
     }
 
@@ -102,10 +116,17 @@ public final class ListValue extends CollectionValue {
         if (start > stop || start >= n) {
             items.removeRange(0, n);
             bytes = 0;
+            elementMemory = 0;
             return;
         }
-        for (int i = stop + 1; i < n; i++) bytes -= items.get(i).length;
-        for (int i = 0; i < start; i++) bytes -= items.get(i).length;
+        for (int i = stop + 1; i < n; i++) {
+            bytes -= items.get(i).length;
+            elementMemory -= Memory.bytes(items.get(i).length);
+        }
+        for (int i = 0; i < start; i++) {
+            bytes -= items.get(i).length;
+            elementMemory -= Memory.bytes(items.get(i).length);
+        }
         items.removeRange(stop + 1, n);
         items.removeRange(0, start);
     }
@@ -114,6 +135,7 @@ public final class ListValue extends CollectionValue {
     public ListValue copy() {
         ListValue l = new ListValue(items.copy());
         l.bytes = bytes;
+        l.elementMemory = elementMemory;
         l.seq = seq;
         return l;
     }
@@ -124,6 +146,11 @@ public final class ListValue extends CollectionValue {
             w.element(e).entry();
             return true;
         });
+    }
+
+    @Override
+    public long memory() {
+        return 24 + 32 + Memory.refs(items.capacity()) + elementMemory;
     }
 
     @Override

@@ -77,6 +77,11 @@ public final class SetValue extends CollectionValue {
     }
 
     @Override
+    public long memory() {
+        return 32 + map.memory();
+    }
+
+    @Override
     public long bytes() {
         return bytes;
     }

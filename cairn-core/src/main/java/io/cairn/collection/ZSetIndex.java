@@ -1,5 +1,7 @@
 package io.cairn.collection;
 
+import io.cairn.index.Memory;
+
 import io.cairn.index.HashIndex;
 
 import java.util.Arrays;
@@ -137,6 +139,8 @@ public final class ZSetIndex {
     private int level = 1;
     private int size;
     private Node[] table = new Node[MIN_TABLE];
+    /** What the element nodes cost, their member arrays included (shared ones too: see {@link #copy}). */
+    private long nodeMemory;
     // Scratch for one mutation at a time; reads never touch them.
     private final Node[] update = new Node[MAX_LEVEL];
     private final long[] updateRank = new long[MAX_LEVEL];
@@ -166,6 +170,7 @@ public final class ZSetIndex {
         c.tail = prev;
         c.level = level;
         c.size = size;
+        c.nodeMemory = nodeMemory;
         return c;
     }
 
@@ -482,6 +487,7 @@ public final class ZSetIndex {
         if (node.next[0] != null) node.next[0].prev = node;
         else tail = node;
         size++;
+        nodeMemory += nodeMemory(node);
     }
 
     /** Unlinks {@code x}, given the last node before it at each level. */
@@ -499,6 +505,7 @@ public final class ZSetIndex {
         else tail = x.prev;
         while (level > 1 && head.next[level - 1] == null) level--;
         size--;
+        nodeMemory -= nodeMemory(x);
     }
 
     private void delete(Node x) {
@@ -587,6 +594,20 @@ public final class ZSetIndex {
             if (n != null) place(t, n);
         }
         table = t;
+    }
+
+    /** A node: 40 bytes (header, member, hash, score, prev, next, span), its two arrays and its member. */
+    private static long nodeMemory(Node n) {
+        return 40 + 2 * Memory.refs(n.next.length) + Memory.bytes(n.member.length);
+    }
+
+    /**
+     * Bytes held: this object, the head (with its full-height arrays), the member table and every node. A copy shares
+     * the member arrays with its original and counts them again: an overestimate until one of them is dropped.
+     */
+    public long memory() {
+        return 72 + 40 + 2 * Memory.refs(MAX_LEVEL) + 2 * Memory.refs(MAX_LEVEL) + 16 + 8 * MAX_LEVEL
+                + Memory.refs(table.length) + nodeMemory;
     }
 
     // ---- for tests ----

@@ -60,6 +60,11 @@ public final class ZSetValue extends CollectionValue {
     }
 
     @Override
+    public long memory() {
+        return 32 + index.memory();
+    }
+
+    @Override
     public long bytes() {
         return bytes;
     }

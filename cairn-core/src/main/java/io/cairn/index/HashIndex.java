@@ -31,16 +31,124 @@ public final class HashIndex implements Index {
     private static final class Table {
         final byte[][] cells;
         final int mask;
+        /** Each slot's access stamp ({@link Access}), or null when the index keeps none (a collection's fields). */
+        final int[] stamps;
 
-        Table(int capacity) {
+        Table(int capacity, boolean stamped) {
             cells = new byte[capacity][];
             mask = capacity - 1;
+            stamps = stamped ? new int[capacity] : null;
         }
     }
 
-    private volatile Table table = new Table(MIN_CAPACITY);
+    private volatile Table table = new Table(MIN_CAPACITY, false);
     private volatile int size;
     private int used; // live entries plus tombstones
+    /** What the held cells cost ({@link Memory#cell}), kept by every change. Writer only; read with opaque loads. */
+    private long cellMemory;
+    private Access access;
+
+    /** An index that keeps no access stamps (a large hash's or set's fields). */
+    public HashIndex() {
+    }
+
+    @Override
+    public void access(Access access) {
+        this.access = access;
+        Table t = table;
+        if (t.stamps == null) {
+            Table n = new Table(t.mask + 1, true);
+            System.arraycopy(t.cells, 0, n.cells, 0, t.cells.length);
+            int created = access.created();
+            java.util.Arrays.fill(n.stamps, created);
+            table = n;
+        }
+    }
+
+    private static final VarHandle CELL_MEMORY;
+
+    static {
+        try {
+            CELL_MEMORY = MethodHandles.lookup().findVarHandle(HashIndex.class, "cellMemory", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void addMemory(long delta) {
+        CELL_MEMORY.setOpaque(this, cellMemory + delta);
+    }
+
+    /** Bytes held: the table (and its stamps), the cells, and the expiry entries of cells that expire. */
+    @Override
+    public long memory() {
+        Table t = table;
+        long m = 48 + 24 + Memory.refs(t.mask + 1) + (long) CELL_MEMORY.getOpaque(this); // this, the Table, its slots
+        if (t.stamps != null) m += Memory.refs(t.mask + 1);
+        return m;
+    }
+
+    @Override
+    public long entriesMemory() {
+        return (long) CELL_MEMORY.getOpaque(this);
+    }
+
+    @Override
+    public void addExternal(long delta) {
+        addMemory(delta);
+    }
+
+    @Override
+    public byte[] touch(byte[] key) {
+        int h = hash(key);
+        Table t = table;
+        int i = h & t.mask;
+        while (true) {
+            byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+            if (c == null) return null;
+            if (c != TOMBSTONE && Cells.keyEquals(c, key)) {
+                int[] stamps = t.stamps;
+                Access a = access;
+                if (stamps != null && a != null) { // racy by design: see Access
+                    int old = stamps[i];
+                    int now = a.touched(old);
+                    if (now != old) stamps[i] = now; // an unchanged stamp (same second) leaves the cache line clean
+                }
+                return c;
+            }
+            i = (i + 1) & t.mask;
+        }
+    }
+
+    @Override
+    public int stamp(byte[] key) {
+        int h = hash(key);
+        Table t = table;
+        int i = h & t.mask;
+        while (true) {
+            byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+            if (c == null) return 0;
+            if (c != TOMBSTONE && Cells.keyEquals(c, key)) return t.stamps == null ? 0 : t.stamps[i];
+            i = (i + 1) & t.mask;
+        }
+    }
+
+    @Override
+    public void sample(java.util.random.RandomGenerator random, int count, Sampler sampler) {
+        Table t = table;
+        if (size == 0) return;
+        for (int n = 0; n < count; n++) {
+            int start = random.nextInt(t.mask + 1);
+            for (int k = 0; k <= t.mask; k++) {
+                int i = (start + k) & t.mask;
+                byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
+                if (c != null && c != TOMBSTONE) {
+                    sampler.accept(c, t.stamps == null ? 0 : t.stamps[i]);
+                    break;
+                }
+            }
+        }
+    }
 
     @Override
     public IndexKind kind() {
@@ -132,6 +240,8 @@ public final class HashIndex implements Index {
         if (i >= 0) {
             byte[] old = t.cells[i];
             SLOTS.setRelease(t.cells, i, cell);
+            addMemory(Memory.cell(cell) - Memory.cell(old));
+            if (t.stamps != null && access != null) t.stamps[i] = access.touched(t.stamps[i]);
             return old;
         }
         if (used + 1 > (t.mask + 1) / 4 * 3) {
@@ -140,7 +250,9 @@ public final class HashIndex implements Index {
         }
         int slot = -i - 1;
         boolean reused = t.cells[slot] == TOMBSTONE;
+        if (t.stamps != null) t.stamps[slot] = access == null ? 0 : access.created();
         SLOTS.setRelease(t.cells, slot, cell);
+        addMemory(Memory.cell(cell));
         if (!reused) used++;
         size = size + 1;
         return null;
@@ -159,6 +271,7 @@ public final class HashIndex implements Index {
         byte[] old = t.cells[i];
         SLOTS.setRelease(t.cells, i, TOMBSTONE);
         size = size - 1;
+        addMemory(-Memory.cell(old));
         return old;
     }
 
@@ -167,13 +280,14 @@ public final class HashIndex implements Index {
         Table old = table;
         int capacity = old.mask + 1;
         if (size + 1 > capacity / 8 * 3) capacity *= 2;
-        Table t = new Table(capacity);
+        Table t = new Table(capacity, old.stamps != null);
         for (int j = 0; j <= old.mask; j++) {
             byte[] c = old.cells[j];
             if (c == null || c == TOMBSTONE) continue;
             int i = hash(c, Cells.keyOffset(c), Cells.keyLength(c)) & t.mask;
             while (t.cells[i] != null) i = (i + 1) & t.mask;
             t.cells[i] = c;
+            if (t.stamps != null) t.stamps[i] = old.stamps[j];
         }
         used = size;
         table = t; // volatile publish: readers see the filled table
@@ -206,7 +320,7 @@ public final class HashIndex implements Index {
         if (size != 0) throw new IllegalStateException("presize an empty index only");
         long want = Math.max(MIN_CAPACITY, entries + entries / 3 + 1);
         int capacity = Integer.highestOneBit((int) Math.min(1 << 30, want - 1)) << 1;
-        table = new Table(Math.max(MIN_CAPACITY, capacity));
+        table = new Table(Math.max(MIN_CAPACITY, capacity), table.stamps != null);
         used = 0;
     }
 
@@ -230,12 +344,15 @@ public final class HashIndex implements Index {
         byte[][] cells = t.cells;
         while (cells[i] != null) i = (i + 1) & t.mask;
         cells[i] = cell;
+        if (t.stamps != null) t.stamps[i] = access == null ? 0 : access.created();
+        cellMemory += Memory.cell(cell); // published by endLoad
         used++;
         loaded++; // a plain count: a volatile write per entry costs a fence each
     }
 
     /** Ends a bulk {@link #load}: publishes the size. */
     public void endLoad() {
+        addMemory(0);
         size = size + loaded;
         loaded = 0;
     }
@@ -279,9 +396,10 @@ public final class HashIndex implements Index {
 
     @Override
     public void clear() {
-        table = new Table(MIN_CAPACITY);
+        table = new Table(MIN_CAPACITY, table.stamps != null);
         used = 0;
         size = 0;
+        addMemory(-cellMemory);
     }
 
     @Override

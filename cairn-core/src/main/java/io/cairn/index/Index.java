@@ -57,6 +57,42 @@ public interface Index {
      */
     Iterator<Slot> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive, boolean reverse);
 
+    /**
+     * Gives the index the store's {@link Access} clock: from now on it stamps each entry when created, replaced or
+     * {@link #touch touched}. Writer only. Without it an index keeps no stamps (a large collection's fields).
+     */
+    void access(Access access);
+
+    /** {@link #get}, counting the read as an access of the entry (LRU and LFU). Any thread. */
+    byte[] touch(byte[] key);
+
+    /** The access stamp of {@code key} ({@link Access}), 0 if absent or not kept. Any thread. */
+    int stamp(byte[] key);
+
+    /** Receives sampled entries: a held cell (perhaps expired) and its access stamp. */
+    @FunctionalInterface
+    interface Sampler {
+        void accept(byte[] cell, int stamp);
+    }
+
+    /** Passes up to {@code count} entries picked at random (perhaps repeated) to {@code sampler}. Writer only. */
+    void sample(java.util.random.RandomGenerator random, int count, Sampler sampler);
+
+    /**
+     * Bytes this index holds on the heap: its own structure, every cell, and the expiry-set entry of every cell that
+     * expires (which the store keeps beside the index). Kept up to date by every change; any thread.
+     */
+    long memory();
+
+    /**
+     * Adds {@code delta} to {@link #memory}: what the store holds for the index's entries outside it (the large
+     * collections its cells refer to), kept by the store as they grow and shrink. Writer only.
+     */
+    void addExternal(long delta);
+
+    /** The part of {@link #memory} that its entries account for (cells, expiry entries, external), not its structure. */
+    long entriesMemory();
+
     /** One entry as an iterator yields it: the key and its cell. */
     record Slot(byte[] key, byte[] cell) {
     }

@@ -27,6 +27,8 @@ public final class OrderedIndex implements Index {
     private static final class Node {
         volatile byte[] cell;
         volatile Node next;
+        /** The access stamp ({@link Access}); plain and racy by design. Free: the node is 24 bytes with or without it. */
+        int stamp;
 
         Node(byte[] cell, Node next) {
             this.cell = cell;
@@ -53,6 +55,87 @@ public final class OrderedIndex implements Index {
     private volatile Level top = new Level(new Node(null, null), null, null);
     private int levels = 1; // writer only: index levels of the head
     private volatile int size;
+    /** Index nodes linked, the head's included: their memory. Writer only. */
+    private long levelNodes = 1;
+    /** What the cells cost ({@link Memory#cell}) plus {@link #addExternal}. Writer only; read with opaque loads. */
+    private long cellMemory;
+    private Access access;
+    private static final java.lang.invoke.VarHandle CELL_MEMORY;
+    private static final java.lang.invoke.VarHandle LEVEL_NODES;
+
+    static {
+        try {
+            var l = java.lang.invoke.MethodHandles.lookup();
+            CELL_MEMORY = l.findVarHandle(OrderedIndex.class, "cellMemory", long.class);
+            LEVEL_NODES = l.findVarHandle(OrderedIndex.class, "levelNodes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void addMemory(long delta) {
+        CELL_MEMORY.setOpaque(this, cellMemory + delta);
+    }
+
+    private void addLevels(long delta) {
+        LEVEL_NODES.setOpaque(this, levelNodes + delta);
+    }
+
+    private static final int NODE_BYTES = 24, LEVEL_BYTES = 24;
+
+    @Override
+    public long memory() {
+        return 40 + (long) NODE_BYTES * (size + 1) + LEVEL_BYTES * (long) LEVEL_NODES.getOpaque(this)
+                + (long) CELL_MEMORY.getOpaque(this);
+    }
+
+    @Override
+    public long entriesMemory() {
+        return (long) CELL_MEMORY.getOpaque(this);
+    }
+
+    @Override
+    public void addExternal(long delta) {
+        addMemory(delta);
+    }
+
+    @Override
+    public void access(Access access) {
+        boolean first = this.access == null;
+        this.access = access;
+        if (first) { // entries loaded before (a snapshot) count as created now
+            int created = access.created();
+            for (Node n = top.node.next; n != null; n = n.next) n.stamp = created;
+        }
+    }
+
+    @Override
+    public byte[] touch(byte[] key) {
+        Node n = find(key);
+        if (n == null) return null;
+        Access a = access;
+        if (a != null) {
+            int old = n.stamp;
+            int now = a.touched(old);
+            if (now != old) n.stamp = now;
+        }
+        return n.cell;
+    }
+
+    @Override
+    public int stamp(byte[] key) {
+        Node n = find(key);
+        return n == null ? 0 : n.stamp;
+    }
+
+    @Override
+    public void sample(java.util.random.RandomGenerator random, int count, Sampler sampler) {
+        if (size == 0) return;
+        for (int i = 0; i < count; i++) {
+            Node n = randomNode(random);
+            if (n != null) sampler.accept(n.cell, n.stamp);
+        }
+    }
 
     @Override
     public IndexKind kind() {
@@ -114,6 +197,11 @@ public final class OrderedIndex implements Index {
      * length) but close, and O(log n) expected; never a walk of the whole list.
      */
     public byte[] random(java.util.random.RandomGenerator rnd) {
+        Node n = randomNode(rnd);
+        return n == null ? null : n.cell;
+    }
+
+    private Node randomNode(java.util.random.RandomGenerator rnd) {
         Node stop = null; // the span ends before this base node (null: the end of the list)
         Level q = top;
         Node base;
@@ -137,11 +225,11 @@ public final class OrderedIndex implements Index {
         if (n == 0) {
             Node any = top.node;
             while (any != null && any.cell == null) any = any.next;
-            return any == null ? null : any.cell;
+            return any;
         }
         Node x = first;
         for (int i = rnd.nextInt(n); i > 0 && x.next != null; i--) x = x.next;
-        return x.cell;
+        return x;
     }
 
     @Override
@@ -162,11 +250,15 @@ public final class OrderedIndex implements Index {
         if (n != null && compare(n.cell, key) == 0) {
             byte[] old = n.cell;
             n.cell = cell;
+            addMemory(Memory.cell(cell) - Memory.cell(old));
+            if (access != null) n.stamp = access.touched(n.stamp);
             return old;
         }
         Node z = new Node(cell, n);
+        if (access != null) z.stamp = access.created();
         b.next = z; // publishes the complete node
         size = size + 1;
+        addMemory(Memory.cell(cell));
         int height = randomHeight();
         if (height > 0) addIndex(z, key, height);
         return null;
@@ -195,9 +287,11 @@ public final class OrderedIndex implements Index {
         if (height > levels) {
             Level t = top;
             for (int i = levels + 1; i <= height; i++) t = new Level(t.node, t, null);
+            addLevels(height - levels);
             levels = height;
             top = t;
         }
+        addLevels(height);
         Level q = top;
         for (int level = levels; level >= 1; level--) {
             Level r = q.right;
@@ -224,7 +318,10 @@ public final class OrderedIndex implements Index {
                 q = r;
                 r = q.right;
             }
-            if (r != null && c == 0) q.right = r.right;
+            if (r != null && c == 0) {
+                q.right = r.right;
+                addLevels(-1);
+            }
             q = q.down;
         }
         Node b = predecessor(key);
@@ -232,6 +329,7 @@ public final class OrderedIndex implements Index {
         if (n == null || compare(n.cell, key) != 0) return null;
         b.next = n.next;
         size = size - 1;
+        addMemory(-Memory.cell(n.cell));
         return n.cell;
     }
 
@@ -245,6 +343,8 @@ public final class OrderedIndex implements Index {
         top = new Level(new Node(null, null), null, null);
         levels = 1;
         size = 0;
+        addMemory(-cellMemory);
+        addLevels(1 - levelNodes);
     }
 
     @Override
@@ -285,10 +385,12 @@ public final class OrderedIndex implements Index {
             return;
         }
         Node z = new Node(cell, null);
+        if (access != null) z.stamp = access.created();
         loadTail.next = z;
         loadTail = z;
         loadLastKey = cell;
         loaded++;
+        addMemory(Memory.cell(cell));
         int height = randomHeight();
         if (height == 0) return;
         if (height > levels) {
@@ -297,9 +399,11 @@ public final class OrderedIndex implements Index {
                 t = new Level(t.node, t, null);
                 loadTails[i] = t;
             }
+            addLevels(height - levels);
             levels = height;
             top = t;
         }
+        addLevels(height);
         Level below = null;
         for (int l = 1; l <= height; l++) {
             Level lv = new Level(z, below, null);
