@@ -2,6 +2,7 @@ package io.cairn.server;
 
 import io.cairn.Cairn;
 import io.cairn.CairnOptions;
+import io.cairn.EvictionPolicy;
 import io.cairn.FsyncPolicy;
 import io.cairn.IndexKind;
 import io.cairn.Keyspace;
@@ -107,8 +108,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
      */
     public CairnServer start() throws IOException {
         applyLimits();
-        maxMemory = config.getLong("maxmemory");
-        config.onChange("maxmemory", v -> maxMemory = Long.parseLong(v));
         config.onChange("client-output-buffer-limit", v -> applyLimits());
         config.onChange("proto-max-bulk-len", v -> applyLimits());
         config.onChange("client-query-buffer-limit", v -> applyLimits());
@@ -129,9 +128,22 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .checkpointLogBytes(config.getLong("checkpoint-log-size"))
                     .snapshotsToKeep(config.getInt("snapshots-to-keep"))
                     .logRetention(Duration.ofSeconds(config.getLong("log-retention")))
+                    .maxMemory(config.getLong("maxmemory"))
+                    .maxKeys(config.getLong("maxkeys"))
+                    .evictionPolicy(EvictionPolicy.ofConfigName(config.get("maxmemory-policy")))
+                    .evictionSamples(config.getInt("maxmemory-samples"))
+                    .lfuLogFactor(config.getInt("lfu-log-factor"))
+                    .lfuDecayTime(Duration.ofMinutes(config.getLong("lfu-decay-time")))
                     .build();
             long t0 = System.nanoTime();
             store = Cairn.open(dir, options);
+            // CONFIG SET of a limit applies from the next write
+            config.onChange("maxmemory", v -> store.limits().setMaxMemory(Long.parseLong(v)));
+            config.onChange("maxkeys", v -> store.limits().setMaxKeys(Long.parseLong(v)));
+            config.onChange("maxmemory-policy", v -> store.limits().setPolicy(EvictionPolicy.ofConfigName(v)));
+            config.onChange("maxmemory-samples", v -> store.limits().setSamples(Integer.parseInt(v)));
+            config.onChange("lfu-log-factor", v -> store.limits().setLfuLogFactor(Integer.parseInt(v)));
+            config.onChange("lfu-decay-time", v -> store.limits().setLfuDecayTime(Duration.ofMinutes(Long.parseLong(v))));
             saves = new Saves(store, startedAt);
             int n = config.getInt("databases");
             Keyspace[] d = new Keyspace[n];
@@ -396,17 +408,12 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return pubsub;
     }
 
+    /**
+     * Whether the store is past maxmemory or maxkeys after evicting what maxmemory-policy allows: checked before every
+     * command that may grow the data (denyoom), as Redis's performEvictions. One volatile read when no limit is set.
+     */
     boolean overMaxMemory() {
-        long max = maxMemory; // read on every write command: kept parsed, not looked up and parsed each time
-        return max > 0 && usedMemory() > max;
-    }
-
-    private volatile long maxMemory;
-
-    /** Bytes the data takes, as maxmemory counts it: the heap in use. */
-    public long usedMemory() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return !store.makeRoom();
     }
 
 

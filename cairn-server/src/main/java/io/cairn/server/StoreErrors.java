@@ -18,6 +18,7 @@ final class StoreErrors {
             case CLOSED -> "ERR the server is shutting down";
             case NO_SUCH_KEYSPACE -> "ERR " + e.getMessage();
             case WRONG_TYPE -> io.cairn.server.command.Errors.WRONGTYPE;
+            case OUT_OF_MEMORY -> io.cairn.server.command.Errors.OOM;
             case WRONG_INDEX_KIND -> "WRONGKIND " + e.getMessage();
             default -> "ERR " + e.getMessage();
         };

@@ -63,6 +63,7 @@ public final class CommandTable {
         CommandTable t = new CommandTable();
         ConnectionCommands.register(t);
         ServerCommands.register(t);
+        MemoryCommands.register(t);
         KeyCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);

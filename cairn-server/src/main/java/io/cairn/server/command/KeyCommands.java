@@ -439,6 +439,21 @@ final class KeyCommands {
 
     private static void objectInfo(Client c, byte[][] a, String what) {
         Keyspace ks = c.keyspace();
+        if (what.equals("freq") || what.equals("idletime")) { // read without counting as an access, as Redis's NOTOUCH
+            boolean lfu = c.server().store().limits().policy().lfu();
+            if (what.equals("freq") && !lfu) throw Errors.error(LFU_NOT_SELECTED);
+            if (what.equals("idletime") && lfu) throw Errors.error(LRU_NOT_SELECTED);
+            if (what.equals("freq")) {
+                int freq = ks.frequency(a[2]);
+                if (freq < 0) c.reply().nullBulk();
+                else c.reply().integer(freq);
+            } else {
+                java.time.Duration idle = ks.idleTime(a[2]);
+                if (idle == null) c.reply().nullBulk();
+                else c.reply().integer(idle.toSeconds());
+            }
+            return;
+        }
         String encoding = c.writer().atomically(tx -> tx.encoding(ks, a[2])); // null: absent
         if (encoding == null) {
             c.reply().nullBulk();
@@ -447,8 +462,7 @@ final class KeyCommands {
         switch (what) {
             case "encoding" -> c.reply().bulk(encoding);
             case "refcount" -> c.reply().integer(1);
-            case "freq" -> throw Errors.error(LFU_NOT_SELECTED);
-            default -> throw Errors.error(LRU_NOT_SELECTED); // idletime: Cairn does not track access times
+            default -> throw new IllegalStateException("OBJECT " + what);
         }
     }
 

@@ -343,7 +343,7 @@ final class ServerCommands {
 
     private static void memory(StringBuilder out, ServerContext s, State st, Stats stats) {
         Runtime r = Runtime.getRuntime();
-        long used = r.totalMemory() - r.freeMemory();
+        long used = stats.usedMemory(); // the store's account of its data, which maxmemory limits: not the heap in use
         long peak = Math.max(st.peakMemory, used);
         st.peakMemory = peak;
         long rss = rss();
@@ -357,7 +357,8 @@ final class ServerCommands {
         line(out, "used_memory_peak", peak);
         line(out, "used_memory_peak_human", human(peak));
         line(out, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : used * 100.0 / peak));
-        line(out, "used_memory_dataset", stats.bytes());
+        line(out, "used_memory_dataset", stats.usedMemory());
+        line(out, "used_memory_dataset_perc", "100.00%");
         line(out, "total_system_memory", system);
         line(out, "total_system_memory_human", human(system));
         line(out, "maxmemory", max);
@@ -366,6 +367,8 @@ final class ServerCommands {
         line(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
         line(out, "mem_allocator", "jvm");
         line(out, "lazyfree_pending_objects", 0);
+        line(out, "cairn_heap_used", r.totalMemory() - r.freeMemory());
+        line(out, "cairn_data_bytes", stats.bytes());
         line(out, "cairn_heap_committed", r.totalMemory());
         line(out, "cairn_heap_max", r.maxMemory());
     }
@@ -467,7 +470,7 @@ final class ServerCommands {
         line(out, "expired_keys", n.expiredKeys.sum() + Math.max(0, stats.expiredReclaimed() - st.expiredAtReset));
         line(out, "expired_stale_perc", "0.00");
         line(out, "expired_time_cap_reached_count", 0);
-        line(out, "evicted_keys", 0);
+        line(out, "evicted_keys", stats.evictedKeys());
         line(out, "evicted_clients", 0);
         line(out, "keyspace_hits", n.keyspaceHits.sum());
         line(out, "keyspace_misses", n.keyspaceMisses.sum());

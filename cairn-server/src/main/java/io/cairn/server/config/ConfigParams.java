@@ -89,19 +89,22 @@ final class ConfigParams {
                 "index kind of keyspaces created without one: hash or ordered"));
         l.add(p("databases", "16", false, range(1, 10_000), "numbered databases (db 0 is the default keyspace)"));
         // memory
-        l.add(p("maxmemory", "0", true, bytes(0, Long.MAX_VALUE), "memory limit for data; 0 none; also sizes the heap at launch"));
+        l.add(p("maxmemory", "0", true, bytes(0, Long.MAX_VALUE),
+                "limit on the data's memory by the store's account (INFO used_memory); 0 none; also sizes the heap at launch"));
+        l.add(p("maxkeys", "0", true, range(0, Long.MAX_VALUE), "Cairn's limit on keys held in all databases, enforced like maxmemory; 0 none"));
         l.add(p("maxmemory-policy", "noeviction", true, s -> {
             String v = s.trim().toLowerCase(Locale.ROOT);
-            if (!v.equals("noeviction")) {
-                throw new IllegalArgumentException("maxmemory-policy " + v + " is not supported yet; Cairn refuses writes past maxmemory (noeviction)");
+            if (io.cairn.EvictionPolicy.ofConfigName(v) == null) {
+                throw new IllegalArgumentException("argument(s) must be one of the following: volatile-lru, allkeys-lru, "
+                        + "volatile-lfu, allkeys-lfu, volatile-random, allkeys-random, volatile-ttl, noeviction");
             }
             return v;
-        }, "noeviction: writes past maxmemory get an OOM error"));
-        l.add(p("maxmemory-samples", "5", true, range(1, 64), "accepted, no effect: no eviction (maxmemory-policy noeviction)"));
+        }, "what to do past maxmemory or maxkeys: noeviction (OOM error) or evict (allkeys-/volatile- lru, lfu, random; volatile-ttl)"));
+        l.add(p("maxmemory-samples", "5", true, range(1, 64), "keys sampled per database for each eviction"));
         l.add(p("maxmemory-eviction-tenacity", "10", true, range(0, 100), "accepted, no effect: no eviction"));
         l.add(p("maxmemory-clients", "0", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: client memory is not limited as a whole"));
-        l.add(p("lfu-log-factor", "10", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no LFU eviction"));
-        l.add(p("lfu-decay-time", "1", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no LFU eviction"));
+        l.add(p("lfu-log-factor", "10", true, range(0, Integer.MAX_VALUE), "how slowly the LFU counter grows"));
+        l.add(p("lfu-decay-time", "1", true, range(0, Integer.MAX_VALUE), "minutes of idleness per decrement of the LFU counter; 0 never"));
         l.add(p("active-expire-effort", "1", true, range(1, 10),
                 "accepted, no effect: expired keys are invisible at once and reclaimed by the store's own expirer"));
         l.add(p("lazyfree-lazy-eviction", "no", true, yesNo(), "accepted, no effect: memory is freed by the JVM's collector"));
