@@ -691,7 +691,7 @@ final class Engine {
     }
 
     /** A large collection's memory and its entry in {@link #large} (a map node and a boxed handle, 48 bytes). */
-    private static long footprint(io.cairn.collection.CollectionValue v) {
+    static long footprint(io.cairn.collection.CollectionValue v) {
         return v.memory() + 48;
     }
 
@@ -973,8 +973,16 @@ final class Engine {
 
     /** The live cell of {@code key}, read without half a batch. */
     private byte[] liveCell(KeyspaceState ks, byte[] key) {
+        return liveCell(ks, key, false);
+    }
+
+    /**
+     * {@link #liveCell}; with {@code touch}, the read counts as an access of the key for LRU and LFU (a read of its
+     * value does; asking its type or expiry does not, as in Redis).
+     */
+    private byte[] liveCell(KeyspaceState ks, byte[] key, boolean touch) {
         long stamp = batchLock.tryOptimisticRead();
-        byte[] c = ks.index().touch(key); // a read counts as an access for LRU and LFU
+        byte[] c = touch ? ks.index().touch(key) : ks.index().get(key);
         if (!batchLock.validate(stamp) && groupOwner != Thread.currentThread()) { // a group's owner holds the lock
             stamp = batchLock.readLock();
             try {
@@ -989,7 +997,7 @@ final class Engine {
     byte[] get(KeyspaceState ks, byte[] key) {
         Objects.requireNonNull(key, "key");
         checkOpen();
-        byte[] c = liveCell(ks, key);
+        byte[] c = liveCell(ks, key, true);
         if (ks.dropped) throw dropped(ks);
         return c == null ? null : stringValue(c);
     }

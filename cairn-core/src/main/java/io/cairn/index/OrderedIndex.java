@@ -201,35 +201,50 @@ public final class OrderedIndex implements Index {
         return n == null ? null : n.cell;
     }
 
+    /**
+     * A node picked at random, near uniformly: a descent that picks uniformly within each span reaches a node with
+     * probability 1 / (the product of the span lengths on its path), which favours nodes under short spans (measured:
+     * one node of 1,000 came up 50 times too often). So a descent is kept with probability proportional to that
+     * product (rejection sampling, capped at 4 × size, about the product a typical path has), which makes every node
+     * about equally likely at a few descents per pick.
+     */
     private Node randomNode(java.util.random.RandomGenerator rnd) {
-        Node stop = null; // the span ends before this base node (null: the end of the list)
-        Level q = top;
-        Node base;
-        while (true) {
-            int n = 0;
-            for (Level r = q; r != null && r.node != stop; r = r.right) n++;
-            Level chosen = q;
-            for (int i = rnd.nextInt(Math.max(1, n)); i > 0 && chosen.right != null; i--) chosen = chosen.right;
-            Level after = chosen.right;
-            if (after != null && after.node != stop) stop = after.node;
-            if (chosen.down == null) {
-                base = chosen.node;
-                break;
+        Node picked = null;
+        double bound = 4.0 * Math.max(1, size);
+        for (int attempt = 0; attempt < 64; attempt++) {
+            double weight = 1;
+            Node stop = null; // the span ends before this base node (null: the end of the list)
+            Level q = top;
+            Node base;
+            while (true) {
+                int n = 0;
+                for (Level r = q; r != null && r.node != stop; r = r.right) n++;
+                weight *= Math.max(1, n);
+                Level chosen = q;
+                for (int i = rnd.nextInt(Math.max(1, n)); i > 0 && chosen.right != null; i--) chosen = chosen.right;
+                Level after = chosen.right;
+                if (after != null && after.node != stop) stop = after.node;
+                if (chosen.down == null) {
+                    base = chosen.node;
+                    break;
+                }
+                q = chosen.down;
             }
-            q = chosen.down;
+            // the base nodes from base (the head excluded) up to stop
+            Node first = base.cell == null ? base.next : base;
+            int n = 0;
+            for (Node x = first; x != null && x != stop; x = x.next) n++;
+            if (n == 0) continue; // an empty span (the head's, before the first node): descend again
+            weight *= n;
+            Node x = first;
+            for (int i = rnd.nextInt(n); i > 0 && x.next != null; i--) x = x.next;
+            picked = x;
+            if (rnd.nextDouble() * bound < weight) return x;
         }
-        // the base nodes from base (the head excluded) up to stop
-        Node first = base.cell == null ? base.next : base;
-        int n = 0;
-        for (Node x = first; x != null && x != stop; x = x.next) n++;
-        if (n == 0) {
-            Node any = top.node;
-            while (any != null && any.cell == null) any = any.next;
-            return any;
-        }
-        Node x = first;
-        for (int i = rnd.nextInt(n); i > 0 && x.next != null; i--) x = x.next;
-        return x;
+        if (picked != null) return picked;
+        Node any = top.node;
+        while (any != null && any.cell == null) any = any.next;
+        return any;
     }
 
     @Override
