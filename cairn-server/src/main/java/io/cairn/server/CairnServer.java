@@ -137,6 +137,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .build();
             long t0 = System.nanoTime();
             store = Cairn.open(dir, options);
+            store.onEviction(this::evicted);
             // CONFIG SET of a limit applies from the next write
             config.onChange("maxmemory", v -> store.limits().setMaxMemory(Long.parseLong(v)));
             config.onChange("maxkeys", v -> store.limits().setMaxKeys(Long.parseLong(v)));
@@ -410,10 +411,33 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     /**
      * Whether the store is past maxmemory or maxkeys after evicting what maxmemory-policy allows: checked before every
-     * command that may grow the data (denyoom), as Redis's performEvictions. One volatile read when no limit is set.
+     * command that may grow the data (denyoom), as Redis's performEvictions. Two volatile reads when no limit is set.
+     * The keys evicted for {@code client}'s command are announced ({@code evicted}, class e) with its reply.
      */
-    boolean overMaxMemory() {
-        return !store.makeRoom();
+    boolean overMaxMemory(Client client) {
+        io.cairn.MemoryLimits limits = store.limits();
+        if (limits.maxMemory() == 0 && limits.maxKeys() == 0) return false;
+        EVICTING.set(client);
+        try {
+            return !store.makeRoom();
+        } finally {
+            EVICTING.remove();
+        }
+    }
+
+    /** The client whose command is making room, for the eviction listener (which runs on the same thread). */
+    private static final ThreadLocal<Client> EVICTING = new ThreadLocal<>();
+
+    private void evicted(String keyspace, byte[] key) {
+        Client c = EVICTING.get();
+        if (c == null) return; // an eviction inside a write (another client raced past the check): not announced
+        Keyspace[] d = dbs;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i].name().equals(keyspace)) {
+                pubsub.notify(c, PubSub.EVICTED, "evicted", key, i);
+                return;
+            }
+        }
     }
 
 

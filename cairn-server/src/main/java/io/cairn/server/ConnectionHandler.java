@@ -259,7 +259,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
             display = cmd.name();
             if (!cmd.arityOk(args.length)) throw Errors.arity(cmd.name());
             if (!client.authenticated() && !cmd.has("no-auth")) throw Errors.error(Errors.NOAUTH);
-            if (cmd.has("denyoom") && server.overMaxMemory()) throw Errors.error(Errors.OOM);
+            if (cmd.has("denyoom") && server.overMaxMemory(client)) throw Errors.error(Errors.OOM);
             if (client.subscribed() && client.protocol() == 2 && !allowedWhileSubscribed(cmd)) {
                 throw Errors.error("ERR Can't execute '" + cmd.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "
                         + "/ RESET are allowed in this context");

@@ -441,13 +441,16 @@ final class KeyCommands {
         Keyspace ks = c.keyspace();
         if (what.equals("freq") || what.equals("idletime")) { // read without counting as an access, as Redis's NOTOUCH
             boolean lfu = c.server().store().limits().policy().lfu();
-            if (what.equals("freq") && !lfu) throw Errors.error(LFU_NOT_SELECTED);
-            if (what.equals("idletime") && lfu) throw Errors.error(LRU_NOT_SELECTED);
+            int freq = ks.frequency(a[2]);
+            if (freq < 0) { // absent: nil before any policy error, as Redis
+                c.reply().nullBulk();
+                return;
+            }
             if (what.equals("freq")) {
-                int freq = ks.frequency(a[2]);
-                if (freq < 0) c.reply().nullBulk();
-                else c.reply().integer(freq);
+                if (!lfu) throw Errors.error(LFU_NOT_SELECTED);
+                c.reply().integer(freq);
             } else {
+                if (lfu) throw Errors.error(LRU_NOT_SELECTED);
                 java.time.Duration idle = ks.idleTime(a[2]);
                 if (idle == null) c.reply().nullBulk();
                 else c.reply().integer(idle.toSeconds());

@@ -24,6 +24,12 @@ final class MemoryCommands {
                         .doc("Returns details about memory usage.", "4.0.0").run(MemoryCommands::stats))
                 .sub(Command.of("memory|doctor", 2, "").group("server")
                         .doc("Outputs a memory problems report.", "4.0.0").run(MemoryCommands::doctor))
+                .sub(Command.of("memory|malloc-stats", 2, "").group("server")
+                        .doc("Returns the allocator statistics.", "4.0.0")
+                        .run((c, a) -> c.reply().verbatim("Stats not supported for the current allocator")))
+                .sub(Command.of("memory|purge", 2, "").group("server")
+                        .doc("Asks the allocator to release memory.", "4.0.0")
+                        .run((c, a) -> c.reply().ok())) // the JVM's collector returns memory by its own rules
                 .sub(Command.of("memory|help", 2, "loading stale").group("server")
                         .doc("Returns helpful text about the different subcommands.", "4.0.0")
                         .run((c, a) -> Help.reply(c, "memory", HELP)))
@@ -33,6 +39,10 @@ final class MemoryCommands {
     private static final String[] HELP = {
             "DOCTOR",
             "    Return memory problems reports.",
+            "MALLOC-STATS",
+            "    Return internal statistics report from the memory allocator.",
+            "PURGE",
+            "    Attempt to purge dirty pages for reclamation by the allocator.",
             "STATS",
             "    Return information about the memory usage of the server.",
             "USAGE <key> [SAMPLES <count>]",

@@ -95,8 +95,8 @@ final class ConfigParams {
         l.add(p("maxmemory-policy", "noeviction", true, s -> {
             String v = s.trim().toLowerCase(Locale.ROOT);
             if (io.cairn.EvictionPolicy.ofConfigName(v) == null) {
-                throw new IllegalArgumentException("argument(s) must be one of the following: volatile-lru, allkeys-lru, "
-                        + "volatile-lfu, allkeys-lfu, volatile-random, allkeys-random, volatile-ttl, noeviction");
+                throw new IllegalArgumentException("argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+                        + "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction");
             }
             return v;
         }, "what to do past maxmemory or maxkeys: noeviction (OOM error) or evict (allkeys-/volatile- lru, lfu, random; volatile-ttl)"));
