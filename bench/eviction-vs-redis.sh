@@ -1,37 +1,97 @@
 #!/usr/bin/env bash
-# Eviction quality, Cairn against Redis: the hit rate of a cache-aside workload (GET, and SET on a miss) replaying one
-# Zipf-distributed trace, with maxmemory room for a tenth of the keys, under allkeys-lru and allkeys-lfu (and
-# allkeys-random as a floor). io.cairn.bench.EvictionHitRate drives each server; both get the same trace (fixed seed)
-# and a limit that holds the same number of keys by their own accounting.
+# What memory limits and eviction cost, Cairn against Redis on this machine, with redis-benchmark.
 #
-#   bench/eviction-vs-redis.sh [-k keys] [-n requests] [-s zipf-exponent] [-f fraction] [-p "policies"]
+#   bench/eviction-vs-redis.sh [-N requests] [-r rounds]
 #
-# Needs redis-server and redis-cli (apt-get install redis-server redis-tools). Loopback only.
+# Starts Cairn (./cairn server, appendfsync no) and Redis (no persistence) once per setting, each on a free loopback
+# port, and runs redis-benchmark SET then GET with 50 clients at pipeline 16 over 100,000 random keys (-r 100000,
+# 16-byte values), the median of the rounds, requests per second. Settings: no limit; allkeys-lru and allkeys-lfu with
+# a limit never reached (the cost of tracking accesses); allkeys-lru and allkeys-lfu with a limit of half the key space
+# (Cairn: maxkeys 50000; Redis, which has no key limit: maxmemory set to what 50,000 keys take), so about every other
+# SET evicts. Needs redis-benchmark, redis-cli and redis-server.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-keys=1000000; requests=10000000; exponent=0.99; fraction=0.1; policies="allkeys-lru allkeys-lfu allkeys-random"
-while getopts "k:n:s:f:p:" o; do
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n=2000000; rounds=3
+while getopts "N:r:" o; do
     case "$o" in
-        k) keys="$OPTARG" ;; n) requests="$OPTARG" ;; s) exponent="$OPTARG" ;; f) fraction="$OPTARG" ;;
-        p) policies="$OPTARG" ;;
-        *) echo "usage: $0 [-k keys] [-n requests] [-s zipf-exponent] [-f fraction] [-p policies]" >&2; exit 2 ;;
+        N) n="$OPTARG" ;; r) rounds="$OPTARG" ;;
+        *) echo "usage: $0 [-N requests] [-r rounds]" >&2; exit 2 ;;
     esac
 done
-command -v redis-server >/dev/null || { echo "redis-server not found (apt-get install redis-server)" >&2; exit 1; }
+for c in redis-benchmark redis-cli redis-server; do
+    command -v "$c" >/dev/null || { echo "$c not found (apt-get install redis-tools redis-server)" >&2; exit 1; }
+done
+
+work="$(mktemp -d /var/tmp/cairn-eviction.XXXXXX)"
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+wait_ready() { # port
+    local i
+    for i in $(seq 1 300); do
+        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
+        sleep 0.1
+    done
+    echo "server on port $1 did not start" >&2; exit 1
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+bench() { # port test -> requests per second
+    redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P 16 -n "$n" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
+        | awk -F'"' 'NR==2 || /^"(SET|GET)"/{v=$4} END{print v}'
+}
+median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+evicted() { redis-cli -p "$1" info stats | awk -F: '/^evicted_keys/{print $2+0}'; }
 
 (cd "$root" && ./mvnw -q -B -pl cairn-server -am package -DskipTests)
-(cd "$root" && ./mvnw -q -B -Pbench -pl cairn-bench -am package -DskipTests)
-start_cairn none; cpid=$PID; cport=$PORT
-start_redis none; rpid=$PID; rport=$PORT
-wait_ready "$cport"; wait_ready "$rport"
-run() { # port label policy
-    java -cp "$root/cairn-bench/target/benchmarks.jar" io.cairn.bench.EvictionHitRate --port "$1" --label "$2" \
-        --policy "$3" --keys "$keys" --requests "$requests" --exponent "$exponent" --fraction "$fraction" \
-        2> >(grep -v SLF4J >&2)
-}
-echo "keys $keys, requests $requests, Zipf exponent $exponent, memory for $fraction of the keys"
-for p in $policies; do
-    run "$rport" redis "$p"
-    run "$cport" cairn "$p"
+
+# Redis's memory for 50,000 such keys, measured: the maxmemory that holds about half the key space
+port="$(free_port)"
+redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no --loglevel warning \
+    >"$work/redis-probe.log" 2>&1 &
+rp=$!; pids+=("$rp"); wait_ready "$port"
+base="$(redis-cli -p "$port" info memory | awk -F: '/^used_memory:/{print $2+0}')"
+redis-benchmark -h 127.0.0.1 -p "$port" -t set -n 50000 -c 50 -r 50000 -d 16 -q >/dev/null 2>&1
+keys="$(redis-cli -p "$port" dbsize)"
+used="$(redis-cli -p "$port" info memory | awk -F: '/^used_memory:/{print $2+0}')"
+stop "$rp"
+half=$(( base + (used - base) * 50000 / keys ))
+
+echo "| setting | test | Cairn req/s | Redis req/s | Cairn evicted | Redis evicted |"
+echo "|---|---|---:|---:|---:|---:|"
+for setting in none lru lfu lru-evicting lfu-evicting; do
+    ca=(); ra=()
+    case "$setting" in
+        none) ca=(); ra=() ;;
+        lru) ca=(--maxmemory-policy allkeys-lru --maxmemory 4gb); ra=(--maxmemory-policy allkeys-lru --maxmemory 4gb) ;;
+        lfu) ca=(--maxmemory-policy allkeys-lfu --maxmemory 4gb); ra=(--maxmemory-policy allkeys-lfu --maxmemory 4gb) ;;
+        lru-evicting) ca=(--maxmemory-policy allkeys-lru --maxkeys 50000); ra=(--maxmemory-policy allkeys-lru --maxmemory "$half") ;;
+        lfu-evicting) ca=(--maxmemory-policy allkeys-lfu --maxkeys 50000); ra=(--maxmemory-policy allkeys-lfu --maxmemory "$half") ;;
+    esac
+    cport="$(free_port)"
+    # maxmemory would size the heap from 4gb: keep the launcher's default heap for every setting
+    JAVA_OPTS="-Xmx2g" "$root/cairn" server --port "$cport" --dir "$work/cairn-$setting" --appendfsync no \
+        --loglevel warning "${ca[@]}" >"$work/cairn-$setting.log" 2>&1 &
+    cpid=$!; pids+=("$cpid")
+    rport="$(free_port)"
+    redis-server --port "$rport" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no --loglevel warning \
+        "${ra[@]}" >"$work/redis-$setting.log" 2>&1 &
+    rpid=$!; pids+=("$rpid")
+    wait_ready "$cport"; wait_ready "$rport"
+    bench "$cport" set >/dev/null; bench "$cport" get >/dev/null # JIT warm-up
+    for t in set get; do
+        c=(); r=()
+        for i in $(seq 1 "$rounds"); do
+            c+=("$(bench "$cport" "$t")")
+            r+=("$(bench "$rport" "$t")")
+        done
+        echo "| $setting | ${t^^} | $(printf '%s\n' "${c[@]}" | median) | $(printf '%s\n' "${r[@]}" | median) | $(evicted "$cport") | $(evicted "$rport") |"
+    done
+    stop "$cpid"; stop "$rpid"
 done
-stop "$cpid"; stop "$rpid"

@@ -20,12 +20,12 @@ import java.util.random.RandomGenerator;
 final class Evictor {
     static final int POOL = 16;
 
-    /** A candidate: a key of a keyspace and how good a victim it is (higher is better). */
-    record Candidate(KeyspaceState ks, byte[] key, long idleness) {
+    /** A candidate: a key of a keyspace and how good a victim it is ({@link Access#rank}: higher is better). */
+    record Candidate(KeyspaceState ks, byte[] key, long rank) {
     }
 
     private final Access access;
-    /** The pool, ordered by idleness ascending: the best candidate is the last. */
+    /** The pool, ordered by rank ascending: the best candidate is the last. */
     private final Candidate[] pool = new Candidate[POOL];
     private int pooled;
     private int nextKeyspace; // random policies visit the keyspaces in turn, as Redis visits its databases
@@ -86,13 +86,13 @@ final class Evictor {
 
     /** Redis's evictionPoolPopulate step for one sample: keep it if it beats the worst pooled candidate. */
     private void offer(KeyspaceState ks, byte[] key, int stamp) {
-        long idle = access.idleness(stamp);
+        long rank = access.rank(stamp);
         for (int i = 0; i < pooled; i++) {
             Candidate c = pool[i];
             if (c.ks == ks && Arrays.equals(c.key, key)) return; // already pooled
         }
         int at = 0;
-        while (at < pooled && pool[at].idleness < idle) at++;
+        while (at < pooled && pool[at].rank < rank) at++;
         if (at == 0 && pooled == POOL) return; // worse than every pooled candidate
         if (pooled < POOL) {
             System.arraycopy(pool, at, pool, at + 1, pooled - at);
@@ -101,7 +101,7 @@ final class Evictor {
             at--; // drop the worst (index 0) to make room
             System.arraycopy(pool, 1, pool, 0, at);
         }
-        pool[at] = new Candidate(ks, key, idle);
+        pool[at] = new Candidate(ks, key, rank);
     }
 
     /**

@@ -83,14 +83,24 @@ public final class Access {
 
     /** Milliseconds since the LRU stamp {@code stamp} (Redis's estimateObjectIdleTime; seconds resolution). */
     public long idleMillis(int stamp) {
-        long now = seconds();
-        long then = stamp & LRU_MAX;
-        long s = now >= then ? now - then : LRU_MAX - then + now;
-        return s * 1000;
+        return idleSeconds(seconds(), stamp) * 1000;
     }
 
-    /** How good a candidate for eviction {@code stamp} makes its entry under the current mode: higher is better. */
-    public long idleness(int stamp) {
-        return lfu ? 255 - decayed(stamp) : idleMillis(stamp);
+    private static long idleSeconds(long now, int stamp) {
+        long then = stamp & LRU_MAX;
+        return now >= then ? now - then : LRU_MAX - then + now;
+    }
+
+    /**
+     * How good a candidate for eviction {@code stamp} makes its entry under the current mode, higher is better: under
+     * LFU 255 minus the decayed counter; under LRU minus the second of the last access (unwrapped against now). Not the
+     * idle time itself: ranks taken a second apart would then tie an entry with one a second younger, and an eviction
+     * pool holds ranks taken at different times.
+     */
+    public long rank(int stamp) {
+        if (lfu) return 255 - decayed(stamp);
+        long nowMillis = clock.millis();
+        long now = (nowMillis / 1000) & LRU_MAX;
+        return -(nowMillis / 1000 - idleSeconds(now, stamp));
     }
 }

@@ -138,8 +138,20 @@ public final class HashIndex implements Index {
         Table t = table;
         if (size == 0) return;
         for (int n = 0; n < count; n++) {
-            int start = random.nextInt(t.mask + 1);
-            for (int k = 0; k <= t.mask; k++) {
+            // random slots until a live one: uniform over the entries. Walking on from one random slot instead would
+            // favour the entries after long runs of free slots, where evicted entries were and new ones go.
+            int start = 0;
+            boolean found = false;
+            for (int probe = 0; probe < 32 && !found; probe++) {
+                start = random.nextInt(t.mask + 1);
+                byte[] c = (byte[]) SLOTS.getAcquire(t.cells, start);
+                if (c != null && c != TOMBSTONE) {
+                    sampler.accept(c, t.stamps == null ? 0 : t.stamps[start]);
+                    found = true;
+                }
+            }
+            if (found) continue;
+            for (int k = 0; k <= t.mask; k++) { // a sparse table: walk on from the last probe
                 int i = (start + k) & t.mask;
                 byte[] c = (byte[]) SLOTS.getAcquire(t.cells, i);
                 if (c != null && c != TOMBSTONE) {

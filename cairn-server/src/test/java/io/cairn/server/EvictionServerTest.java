@@ -150,7 +150,8 @@ class EvictionServerTest {
             j.configSet("maxmemory", String.valueOf(limit));
             for (int i = 200; i < 600; i++) {
                 j.set("key:" + i, value);
-                assertThat(usedMemory(j)).isLessThanOrEqualTo(limit + 4096);
+                // past the limit by at most one write: its entry, and the table it may have made grow
+                assertThat(usedMemory(j)).isLessThanOrEqualTo(limit + 16 * 1024);
             }
             gone = missing(j, 600);
             assertThat(gone.size()).isGreaterThan(250);
