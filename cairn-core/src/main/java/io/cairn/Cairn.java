@@ -256,6 +256,14 @@ public final class Cairn implements AutoCloseable {
     }
 
     /**
+     * Whether the store is within its memory and key limits now, without evicting anything: a lock-free read of its
+     * account, for a caller that only needs to know (the server checks it before each command that may grow the data).
+     */
+    public boolean withinLimits() {
+        return engine.withinLimits();
+    }
+
+    /**
      * Sets the one listener told of each key evicted (keyspace name, key), or removes it with {@code null}. It runs
      * under the store's write lock, right after the eviction's DELETE record is applied: keep it short, and do not
      * call the store from it. A listener that throws is logged and ignored.

@@ -1966,9 +1966,14 @@ final class Engine {
         if (!makeRoom()) throw outOfMemory();
     }
 
+    /** Whether the store is within its limits now: lock-free (the account is read with opaque loads). */
+    boolean withinLimits() {
+        return !limits.limited() || !overLimit();
+    }
+
     /** {@link #makeRoom} for a caller outside the lock (the server, before a command that may grow the data). */
     boolean makeRoomLocked() {
-        if (!limits.limited()) return true;
+        if (withinLimits()) return true; // the common case takes no lock
         writeLock.lock();
         try {
             if (closed || readOnly) return true;

@@ -415,8 +415,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
      * The keys evicted for {@code client}'s command are announced ({@code evicted}, class e) with its reply.
      */
     boolean overMaxMemory(Client client) {
-        io.cairn.MemoryLimits limits = store.limits();
-        if (limits.maxMemory() == 0 && limits.maxKeys() == 0) return false;
+        if (store.withinLimits()) return false; // no limit, or within it: lock-free
         EVICTING.set(client);
         try {
             return !store.makeRoom();
