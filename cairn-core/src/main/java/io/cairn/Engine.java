@@ -1947,7 +1947,9 @@ final class Engine {
         do {
             Evictor.Candidate c = evictor.next(policy, limits.samples(), byName.values());
             if (c == null) return false;
-            log(new Mutation.Delete(c.ks().id, c.key()));
+            // the evictor names only keys it saw held; a delete that removes nothing would mean it named a key that is
+            // not there, and a loop that makes no progress must end
+            if (log(new Mutation.Delete(c.ks().id, c.key())) == null) return false;
             evictedKeys = evictedKeys + 1; // written under the write lock only
             java.util.function.BiConsumer<String, byte[]> listener = evictionListener;
             if (listener != null) {

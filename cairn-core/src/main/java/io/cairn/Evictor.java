@@ -140,7 +140,7 @@ final class Evictor {
             KeyspaceState ks = all[Math.floorMod(nextKeyspace++, all.length)];
             if (volatileOnly) {
                 KeyspaceState.Expiry e = randomExpiry(ks);
-                if (e != null) return new Candidate(ks, e.key(), 0);
+                if (e != null && ks.index().get(e.key()) != null) return new Candidate(ks, e.key(), 0);
             } else if (ks.index().size() > 0) {
                 byte[][] picked = new byte[1][];
                 ks.index().sample(random, 1, (cell, stamp) -> picked[0] = Cells.key(cell));
