@@ -357,14 +357,22 @@ final class ServerCommands {
         line(out, "used_memory_peak", peak);
         line(out, "used_memory_peak_human", human(peak));
         line(out, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : used * 100.0 / peak));
-        line(out, "used_memory_dataset", stats.usedMemory());
-        line(out, "used_memory_dataset_perc", "100.00%");
+        line(out, "used_memory_overhead", 0); // the account holds only the data (indexes included): see MEMORY STATS
+        line(out, "used_memory_startup", 0);
+        line(out, "used_memory_dataset", used);
+        line(out, "used_memory_dataset_perc", used == 0 ? "0.00%" : "100.00%");
         line(out, "total_system_memory", system);
         line(out, "total_system_memory_human", human(system));
         line(out, "maxmemory", max);
         line(out, "maxmemory_human", human(max));
         line(out, "maxmemory_policy", s.config().get("maxmemory-policy"));
         line(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        line(out, "mem_fragmentation_bytes", rss - used);
+        line(out, "mem_not_counted_for_evict", 0);
+        line(out, "mem_replication_backlog", 0);
+        line(out, "mem_clients_slaves", 0);
+        line(out, "mem_clients_normal", 0);
+        line(out, "mem_aof_buffer", 0);
         line(out, "mem_allocator", "jvm");
         line(out, "lazyfree_pending_objects", 0);
         line(out, "cairn_heap_used", r.totalMemory() - r.freeMemory());
