@@ -6,7 +6,6 @@ import io.cairn.index.Cells;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
 
 /**
  * Chooses which key to evict under a {@link MemoryLimits} policy, as Redis does: sample a few keys of each keyspace,
@@ -29,7 +28,6 @@ final class Evictor {
     private final Candidate[] pool = new Candidate[POOL];
     private int pooled;
     private int nextKeyspace; // random policies visit the keyspaces in turn, as Redis visits its databases
-    private final RandomGenerator random = ThreadLocalRandom.current();
 
     Evictor(Access access) {
         this.access = access;
@@ -65,7 +63,7 @@ final class Evictor {
                 } else {
                     if (ks.index().size() == 0) continue;
                     any = true;
-                    ks.index().sample(random, samples, (cell, stamp) -> offer(ks, Cells.key(cell), stamp));
+                    ks.index().sample(ThreadLocalRandom.current(), samples, (cell, stamp) -> offer(ks, Cells.key(cell), stamp));
                 }
             }
             if (!any) {
@@ -114,7 +112,7 @@ final class Evictor {
         try {
             long first = ks.expiries.first().at();
             long last = ks.expiries.last().at();
-            long at = first + (last > first ? random.nextLong(last - first + 1) : 0);
+            long at = first + (last > first ? ThreadLocalRandom.current().nextLong(last - first + 1) : 0);
             return ks.expiries.ceiling(new KeyspaceState.Expiry(at, new byte[0]));
         } catch (java.util.NoSuchElementException e) {
             return null;
@@ -143,7 +141,7 @@ final class Evictor {
                 if (e != null && ks.index().get(e.key()) != null) return new Candidate(ks, e.key(), 0);
             } else if (ks.index().size() > 0) {
                 byte[][] picked = new byte[1][];
-                ks.index().sample(random, 1, (cell, stamp) -> picked[0] = Cells.key(cell));
+                ks.index().sample(ThreadLocalRandom.current(), 1, (cell, stamp) -> picked[0] = Cells.key(cell));
                 if (picked[0] != null) return new Candidate(ks, picked[0], 0);
             }
         }
