@@ -87,7 +87,10 @@ class EvictionServerTest {
 
     @Test
     void allkeysLfu_keepsHotKeys_andObjectFreqTellsThem() throws Exception {
-        try (TestServer s = TestServer.start(dir, "maxmemory-policy", "allkeys-lfu"); Jedis j = s.jedis()) {
+        // no decay: a minute turning during the test would take one off every counter (lfuCounterDecaysWithIdleMinutes
+        // in the core checks decay against a clock it moves)
+        try (TestServer s = TestServer.start(dir, "maxmemory-policy", "allkeys-lfu", "lfu-decay-time", "0");
+             Jedis j = s.jedis()) {
             int n = 400;
             for (int i = 0; i < n; i++) j.set("key:" + i, "v");
             for (int round = 0; round < 50; round++) {
