@@ -58,12 +58,12 @@ final class Evictor {
                     any = true;
                     for (int i = 0; i < samples; i++) {
                         KeyspaceState.Expiry e = randomExpiry(ks);
-                        if (e != null) offer(ks, e.key(), ks.index().stamp(e.key()));
+                        if (e != null) offer(ks, e.key(), null, ks.index().stamp(e.key()));
                     }
                 } else {
                     if (ks.index().size() == 0) continue;
                     any = true;
-                    ks.index().sample(ThreadLocalRandom.current(), samples, (cell, stamp) -> offer(ks, Cells.key(cell), stamp));
+                    ks.index().sample(ThreadLocalRandom.current(), samples, (cell, stamp) -> offer(ks, null, cell, stamp));
                 }
             }
             if (!any) {
@@ -82,16 +82,19 @@ final class Evictor {
         return null;
     }
 
-    /** Redis's evictionPoolPopulate step for one sample: keep it if it beats the worst pooled candidate. */
-    private void offer(KeyspaceState ks, byte[] key, int stamp) {
+    /**
+     * Redis's evictionPoolPopulate step for one sample: keep it if it beats the worst pooled candidate. The sample is
+     * a key, or a cell whose key is copied out only if it is pooled (most samples are not, once the pool is full).
+     */
+    private void offer(KeyspaceState ks, byte[] key, byte[] cell, int stamp) {
         long rank = access.rank(stamp);
-        for (int i = 0; i < pooled; i++) {
-            Candidate c = pool[i];
-            if (c.ks == ks && Arrays.equals(c.key, key)) return; // already pooled
-        }
         int at = 0;
         while (at < pooled && pool[at].rank < rank) at++;
         if (at == 0 && pooled == POOL) return; // worse than every pooled candidate
+        for (int i = 0; i < pooled; i++) {
+            Candidate c = pool[i];
+            if (c.ks == ks && (key != null ? Arrays.equals(c.key, key) : Cells.keyEquals(cell, c.key))) return; // pooled
+        }
         if (pooled < POOL) {
             System.arraycopy(pool, at, pool, at + 1, pooled - at);
             pooled++;
@@ -99,7 +102,7 @@ final class Evictor {
             at--; // drop the worst (index 0) to make room
             System.arraycopy(pool, 1, pool, 0, at);
         }
-        pool[at] = new Candidate(ks, key, rank);
+        pool[at] = new Candidate(ks, key != null ? key : Cells.key(cell), rank);
     }
 
     /**

@@ -101,7 +101,8 @@ final class ConfigParams {
             return v;
         }, "what to do past maxmemory or maxkeys: noeviction (OOM error) or evict (allkeys-/volatile- lru, lfu, random; volatile-ttl)"));
         l.add(p("maxmemory-samples", "5", true, range(1, 64), "keys sampled per database for each eviction"));
-        l.add(p("maxmemory-eviction-tenacity", "10", true, range(0, 100), "accepted, no effect: no eviction"));
+        l.add(p("maxmemory-eviction-tenacity", "10", true, range(0, 100),
+                "accepted, no effect: a command evicts until the store is within its limits, however long that takes"));
         l.add(p("maxmemory-clients", "0", true, bytes(0, Long.MAX_VALUE), "accepted, no effect: client memory is not limited as a whole"));
         l.add(p("lfu-log-factor", "10", true, range(0, Integer.MAX_VALUE), "how slowly the LFU counter grows"));
         l.add(p("lfu-decay-time", "1", true, range(0, Integer.MAX_VALUE), "minutes of idleness per decrement of the LFU counter; 0 never"));
