@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What memory limits and eviction cost, Cairn against Redis on this machine, with redis-benchmark.
 #
-#   bench/eviction-vs-redis.sh [-N requests] [-r rounds]
+#   bench/eviction-cost-vs-redis.sh [-N requests] [-r rounds]
 #
 # Starts Cairn (./cairn server, appendfsync no) and Redis (no persistence) once per setting, each on a free loopback
 # port, and runs redis-benchmark SET then GET with 50 clients at pipeline 16 over 100,000 random keys (-r 100000,
@@ -10,7 +10,7 @@
 # (Cairn: maxkeys 50000; Redis, which has no key limit: maxmemory set to what 50,000 keys take), so about every other
 # SET evicts. Needs redis-benchmark, redis-cli and redis-server.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n=2000000; rounds=3
 while getopts "N:r:" o; do
     case "$o" in
@@ -22,31 +22,10 @@ for c in redis-benchmark redis-cli redis-server; do
     command -v "$c" >/dev/null || { echo "$c not found (apt-get install redis-tools redis-server)" >&2; exit 1; }
 done
 
-work="$(mktemp -d /var/tmp/cairn-eviction.XXXXXX)"
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { # port
-    local i
-    for i in $(seq 1 300); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2; exit 1
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 bench() { # port test -> requests per second
     redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P 16 -n "$n" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
         | awk -F'"' 'NR==2 || /^"(SET|GET)"/{v=$4} END{print v}'
 }
-median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 evicted() { redis-cli -p "$1" info stats | awk -F: '/^evicted_keys/{print $2+0}'; }
 
 (cd "$root" && ./mvnw -q -B -pl cairn-server -am package -DskipTests)
