@@ -287,11 +287,16 @@ public final class HashIndex implements Index {
         return old;
     }
 
-    /** Rebuilds the table: doubled if it is at least half live, else the same size without tombstones. */
+    /**
+     * Rebuilds the table: doubled if it is more than half live, else the same size without tombstones. Under churn at
+     * a steady size (a cache evicting as it inserts) tombstones fill the table to the rebuild point while the live
+     * entries stay put; doubling then would halve the load for nothing, and the slots and stamps arrays are what a
+     * memory limit pays for first.
+     */
     private Table grow() {
         Table old = table;
         int capacity = old.mask + 1;
-        if (size + 1 > capacity / 8 * 3) capacity *= 2;
+        if (size + 1 > capacity / 2) capacity *= 2;
         Table t = new Table(capacity, old.stamps != null);
         for (int j = 0; j <= old.mask; j++) {
             byte[] c = old.cells[j];
