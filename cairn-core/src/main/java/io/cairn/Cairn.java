@@ -272,6 +272,17 @@ public final class Cairn implements AutoCloseable {
         engine.evictionListener = listener;
     }
 
+    /**
+     * Sets the one listener told of each expired key the background expiry cycle removes from memory (keyspace name,
+     * key), or removes it with {@code null}. It runs on the expiry thread, outside the store's locks, shortly after
+     * the key expired (within one {@link CairnOptions.Builder#expiryInterval} while the cycle keeps up). A key read
+     * after its expiry is already absent to readers before it is announced. A listener that throws is logged and
+     * ignored.
+     */
+    public void onExpiry(java.util.function.BiConsumer<String, byte[]> listener) {
+        engine.expiryListener = listener;
+    }
+
     /** Sizes, log health and fsync latency, now. */
     public Stats stats() {
         return engine.stats();

@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  */
 final class Engine {
     private static final System.Logger LOG = System.getLogger("io.cairn");
-    private static final int EXPIRE_CHUNK = 1000;
+    static final int EXPIRE_CHUNK = 1000;
 
     private final Path dir;
     private final CairnOptions options;
@@ -125,7 +125,7 @@ final class Engine {
     private Thread batchOwner;
     private Thread expirer;
     private volatile boolean closed;
-    private volatile long expiredReclaimed;
+    private volatile long expiredReclaimed; // written under the write lock only
 
     private Engine(Path dir, CairnOptions options) {
         this.dir = dir;
@@ -1841,11 +1841,22 @@ final class Engine {
 
     // ================================================================== expiry
 
+    /**
+     * The share of each expiry interval the expiry cycle may spend reclaiming, as Redis's active expire cycle (25% of
+     * a core at most). A cycle that reaches it stops after the chunk in hand and goes on at the next interval.
+     */
+    static final int EXPIRE_CYCLE_PERCENT = 25;
+
     private void expireLoop() {
         long period = options.expiryInterval().toNanos();
+        long budget = period / 100 * EXPIRE_CYCLE_PERCENT;
         while (!closed) {
+            long started = System.nanoTime();
             try {
-                reclaimExpired();
+                reclaimExpired(started + budget);
+                expireCycles = expireCycles + 1; // this thread is their only writer
+                expireCycleNanos = expireCycleNanos + (System.nanoTime() - started);
+                if (anyExpiredDue()) expireCyclesCapped = expireCyclesCapped + 1;
             } catch (RuntimeException e) {
                 if (!closed) LOG.log(System.Logger.Level.WARNING, "expiry cycle failed in " + dir, e);
             }
@@ -1853,18 +1864,33 @@ final class Engine {
             // waiting for the write lock (which close() holds), the lock's own parking consumed it. Check again, or
             // this thread sleeps a whole interval and close() gives up waiting for it.
             if (closed) break;
-            java.util.concurrent.locks.LockSupport.parkNanos(this, period);
+            long spent = System.nanoTime() - started;
+            java.util.concurrent.locks.LockSupport.parkNanos(this, Math.max(period - spent, period - budget));
         }
     }
 
-    /** Removes expired entries from memory: no log record, since an expired entry is already invisible to all. */
+    /** Removes every expired entry from memory now, however long it takes (tests, and callers that must see it done). */
     int reclaimExpired() {
+        return reclaimExpired(Long.MAX_VALUE);
+    }
+
+    /**
+     * Removes expired entries from memory, earliest expiry first, in chunks of {@link #EXPIRE_CHUNK} under the write
+     * lock (writers interleave between chunks), until none is due or, after a chunk, {@link System#nanoTime()} has
+     * passed {@code deadline} (so a cycle removes one chunk at least). No log record: an expired entry is already invisible to all. Returns the entries removed; the
+     * {@link #expiryListener} hears of each after its chunk, outside the lock.
+     */
+    int reclaimExpired(long deadline) {
         int total = 0;
+        java.util.function.BiConsumer<String, byte[]> listener = expiryListener;
+        List<byte[]> told = listener == null ? null : new ArrayList<>();
+        keyspaces:
         for (KeyspaceState ks : byName.values()) {
             KeyspaceState.Expiry earliest = ks.earliestExpiry();
             if (earliest == null || earliest.at() > clock.millis()) continue; // nothing due: no lock taken
             while (!closed) {
                 int n = 0;
+                int removed = 0;
                 writeLock.lock();
                 try {
                     if (ks.dropped || closed) break;
@@ -1884,21 +1910,68 @@ final class Engine {
                                 index.remove(first.key());
                                 ks.addBytes(-(first.key().length + valueBytes(c)));
                                 release(index, c);
+                                removed++;
+                                if (told != null) told.add(first.key());
                             }
                             n++;
                         }
                     } finally {
                         batchLock.unlockWrite(stamp);
                     }
+                    expiredReclaimed = expiredReclaimed + removed; // written under the write lock only
                 } finally {
                     writeLock.unlock();
                 }
-                total += n;
+                total += removed;
+                if (told != null && !told.isEmpty()) {
+                    for (byte[] key : told) {
+                        try {
+                            listener.accept(ks.name, key);
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "an expiry listener failed", e);
+                        }
+                    }
+                    told.clear();
+                }
                 if (n < EXPIRE_CHUNK) break;
+                if (System.nanoTime() - deadline > 0) break keyspaces; // after a chunk: every cycle makes progress
             }
         }
-        expiredReclaimed += total;
         return total;
+    }
+
+    private boolean anyExpiredDue() {
+        long now = clock.millis();
+        for (KeyspaceState ks : byName.values()) {
+            KeyspaceState.Expiry e = ks.earliestExpiry();
+            if (e != null && e.at() <= now) return true;
+        }
+        return false;
+    }
+
+    /** Called with each expired entry the expiry cycle removes, outside the store's locks; see {@link Cairn#onExpiry}. */
+    volatile java.util.function.BiConsumer<String, byte[]> expiryListener;
+    /** Expiry cycles run, the time they took, and those that stopped at their time budget with entries still due. */
+    private volatile long expireCycles, expireCycleNanos, expireCyclesCapped;
+
+    long expireCycles() {
+        return expireCycles;
+    }
+
+    Duration expireCycleTime() {
+        return Duration.ofNanos(expireCycleNanos);
+    }
+
+    long expireCyclesCapped() {
+        return expireCyclesCapped;
+    }
+
+    /** Entries expired but not yet removed from memory, all keyspaces, now (a walk of each keyspace's due expiries). */
+    long expiredStale() {
+        long now = clock.millis();
+        long n = 0;
+        for (KeyspaceState ks : byName.values()) n += ks.expiredAt(now);
+        return n;
     }
 
     // ================================================================== memory limits and eviction
@@ -2047,12 +2120,13 @@ final class Engine {
         if (wal == null) {
             return new Stats(keys, bytes, all.size(), 0, 0, recovery.lastSequence(), 0, 0, Duration.ZERO, Duration.ZERO,
                     expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0, Duration.ZERO, usedMemory(),
-                    evictedKeys);
+                    evictedKeys, expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped);
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
                 expiredReclaimed, c.baseSequence(), c.taken(), c.inProgress(), took, c.lastFailed(),
-                c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()), usedMemory(), evictedKeys);
+                c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()), usedMemory(), evictedKeys,
+                expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped);
     }
 
     RecoveryInfo recoveryInfo() {

@@ -27,10 +27,17 @@ import java.time.Duration;
  * @param usedMemory bytes the data holds on the heap by the store's own account (cells, index structures, expiry
  *     entries, large collections, access stamps): what {@link CairnOptions.Builder#maxMemory} limits
  * @param evictedKeys keys evicted since open to stay within the memory limits
+ * @param expiredStale entries expired now but not yet removed from memory (invisible to reads; the expiry cycle
+ *     removes them, earliest first)
+ * @param expireCycles expiry cycles run since open (one each {@link CairnOptions.Builder#expiryInterval})
+ * @param expireCycleTime the time those cycles took in all
+ * @param expireCyclesCapped cycles that stopped at their time budget (a quarter of the interval) with entries still
+ *     due: a backlog, removed over the next cycles
  */
 public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
                     long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed,
                     long snapshotSequence, long checkpoints, boolean checkpointInProgress, Duration lastCheckpointTook,
                     boolean lastCheckpointFailed, long logBytesSinceCheckpoint, Duration lastCheckpointPause,
-                    long usedMemory, long evictedKeys) {
+                    long usedMemory, long evictedKeys, long expiredStale, long expireCycles,
+                    Duration expireCycleTime, long expireCyclesCapped) {
 }

@@ -518,4 +518,57 @@ class ExpiryTest {
             assertThat(Optional.of(db.keyspace("copy").kind())).contains(IndexKind.ORDERED);
         }
     }
+
+    /**
+     * The expiry cycle's time budget bounds its work: a cycle whose deadline has passed removes one chunk and stops,
+     * the entries it left are counted as stale, a cycle without a deadline removes the rest, and the listener hears of
+     * every removed key once, with its keyspace.
+     */
+    @ParameterizedTest
+    @EnumSource(IndexKind.class)
+    void theExpiryCycleStopsAtItsDeadlineAndAnnouncesEachKeyOnce(IndexKind kind) {
+        int expiring = 5 * Engine.EXPIRE_CHUNK;
+        try (Cairn db = Cairn.open(dir, quiet(kind))) {
+            Keyspace ks = db.defaultKeyspace();
+            ks.put(b("keep"), b("v"));
+            for (int i = 0; i < expiring; i++) ks.put(b("tmp-" + i), b("v"), Duration.ofMillis(10 + i % 5));
+            List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+            db.onExpiry((keyspace, key) -> told.add(keyspace + "/" + new String(key, StandardCharsets.UTF_8)));
+
+            assertThat(db.stats().expiredStale()).isZero();
+            clock.advance(20);
+            assertThat(db.stats().expiredStale()).isEqualTo(expiring);
+            assertThat(db.stats().keys()).isEqualTo(1);
+
+            Engine engine = ks.engine();
+            assertThat(engine.reclaimExpired(System.nanoTime())).as("a cycle past its deadline: one chunk")
+                    .isEqualTo(Engine.EXPIRE_CHUNK);
+            assertThat(db.stats().expiredStale()).isEqualTo(expiring - Engine.EXPIRE_CHUNK);
+            assertThat(db.stats().expiredReclaimed()).isEqualTo(Engine.EXPIRE_CHUNK);
+            assertThat(told).hasSize(Engine.EXPIRE_CHUNK);
+
+            assertThat(engine.reclaimExpired()).isEqualTo(expiring - Engine.EXPIRE_CHUNK);
+            Stats after = db.stats();
+            assertThat(after.expiredStale()).isZero();
+            assertThat(after.expiredReclaimed()).isEqualTo(expiring);
+            assertThat(after.keys()).isEqualTo(1);
+            assertThat(told).hasSize(expiring).doesNotHaveDuplicates().allMatch(t -> t.startsWith("default/tmp-"));
+        }
+    }
+
+    /** The background cycle runs on its own, counts its cycles and their time, and leaves no stale entry behind. */
+    @Test
+    void theBackgroundCycleCountsItsWork() {
+        try (Cairn db = Cairn.open(dir, reclaiming(IndexKind.HASH))) {
+            Keyspace ks = db.defaultKeyspace();
+            for (int i = 0; i < 20_000; i++) ks.put(b("tmp-" + i), b("v"), Duration.ofMillis(5));
+            clock.advance(10);
+            awaitTrue("every expired entry reclaimed", () -> db.stats().expiredReclaimed() == 20_000);
+            Stats s = db.stats();
+            assertThat(s.expiredStale()).isZero();
+            assertThat(s.expireCycles()).isPositive();
+            assertThat(s.expireCycleTime()).isPositive();
+            assertThat(s.expireCyclesCapped()).isLessThanOrEqualTo(s.expireCycles());
+        }
+    }
 }

@@ -151,6 +151,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             d[0] = store.defaultKeyspace();
             for (int i = 1; i < n; i++) d[i] = store.keyspace(dbName(i), store.options().defaultIndexKind());
             dbs = d;
+            store.onExpiry(this::expired); // after dbs: the expiry thread reads them (the volatile write publishes)
             // "Recovery: snapshot S (N entries in T ms), then R records replayed from ...": what the start cost
             LOG.info("store opened in {} ({} keys, in {} ms). {}", dir.toAbsolutePath(), store.stats().keys(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), store.recoveryInfo());
@@ -426,6 +427,17 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     /** The client whose command is making room, for the eviction listener (which runs on the same thread). */
     private static final ThreadLocal<Client> EVICTING = new ThreadLocal<>();
+
+    /** A key the store's expiry cycle removed: {@code expired} (class x), published at once, as Redis's active expiry. */
+    private void expired(String keyspace, byte[] key) {
+        Keyspace[] d = dbs;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i].name().equals(keyspace)) {
+                pubsub.notifyNow(PubSub.EXPIRED, "expired", key, i);
+                return;
+            }
+        }
+    }
 
     private void evicted(String keyspace, byte[] key) {
         Client c = EVICTING.get();

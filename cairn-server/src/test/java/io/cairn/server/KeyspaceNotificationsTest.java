@@ -62,6 +62,33 @@ class KeyspaceNotificationsTest extends SharedServerTest {
         }
     }
 
+    /** Keys the store's expiry cycle removes are announced as {@code expired} (class x), in their own database. */
+    @Test
+    void expiredKeys_areAnnouncedByTheExpiryCycle() throws Exception {
+        try (Jedis j = server.jedis(); RawClient sub = listen()) {
+            flags(j, "KEx");
+            cmd(j, "SET", "expiring:0", "v", "PX", "20");
+            j.select(3);
+            cmd(j, "SET", "expiring:3", "v", "PX", "20");
+            j.select(0);
+            List<String> got = new ArrayList<>();
+            while (got.size() < 4) {
+                String[] lines = sub.read().split("\r\n");
+                String event = lines[6] + " " + lines[8];
+                if (event.contains("expiring:")) got.add(event); // another test's keys may expire meanwhile
+            }
+            assertThat(got).containsExactlyInAnyOrder(
+                    "__keyspace@0__:expiring:0 expired", "__keyevent@0__:expired expiring:0",
+                    "__keyspace@3__:expiring:3 expired", "__keyevent@3__:expired expiring:3");
+            assertThat(j.exists("expiring:0")).isFalse();
+            assertThat(j.info("stats")).containsPattern("\r\nexpired_keys:[1-9]\\d*\r\n")
+                    .containsPattern("\r\nexpired_stale_perc:\\d+\\.\\d\\d\r\n")
+                    .containsPattern("\r\nexpired_time_cap_reached_count:\\d+\r\n")
+                    .containsPattern("\r\nexpire_cycle_cpu_milliseconds:\\d+\r\n");
+            flags(j, "");
+        }
+    }
+
     @Test
     void stringCommands_sendTheirEvents_onKeyspaceThenKeyevent() throws Exception {
         try (Jedis j = server.jedis(); RawClient sub = listen()) {

@@ -476,8 +476,11 @@ final class ServerCommands {
         line(out, "sync_partial_err", 0);
         // the store's expirer reclaims every expired key; the server's own count adds expirations it performs itself
         line(out, "expired_keys", n.expiredKeys.sum() + Math.max(0, stats.expiredReclaimed() - st.expiredAtReset));
-        line(out, "expired_stale_perc", "0.00");
-        line(out, "expired_time_cap_reached_count", 0);
+        // of the entries held, the share expired but not yet removed by the expiry cycle (exact, not sampled)
+        long held = stats.keys() + stats.expiredStale();
+        line(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", held == 0 ? 0.0 : stats.expiredStale() * 100.0 / held));
+        line(out, "expired_time_cap_reached_count", stats.expireCyclesCapped());
+        line(out, "expire_cycle_cpu_milliseconds", stats.expireCycleTime().toMillis());
         line(out, "evicted_keys", stats.evictedKeys());
         line(out, "evicted_clients", 0);
         line(out, "keyspace_hits", n.keyspaceHits.sum());

@@ -118,6 +118,19 @@ public final class PubSub {
         if ((f & KEYEVENT) != 0) c.holdMessage(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
     }
 
+    /**
+     * A keyspace event no command caused ({@code expired}, from the store's expiry cycle): published at once, on the
+     * calling thread, as {@link #notify(Client, int, String, byte[], int)} would with a reply.
+     */
+    public void notifyNow(int type, String event, byte[] key, int db) {
+        int f = notifyFlags;
+        if ((f & type) == 0 || db < 0) return;
+        byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
+        byte[] dbBytes = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
+        if ((f & KEYSPACE) != 0) publish(channel(KEYSPACE_PREFIX, dbBytes, key), ev);
+        if ((f & KEYEVENT) != 0) publish(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
+    }
+
     private static byte[] channel(byte[] prefix, byte[] db, byte[] suffix) {
         byte[] ch = new byte[prefix.length + db.length + 3 + suffix.length];
         System.arraycopy(prefix, 0, ch, 0, prefix.length);
