@@ -81,6 +81,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private ScheduledFuture<?> cron;
     private int port;
     private int tlsPort;
+    private Metrics metrics;
     private volatile boolean closed;
     private volatile boolean ready;
     private final Object closeLock = new Object();
@@ -117,6 +118,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         config.onChange("notify-keyspace-events", pubsub::notifyKeyspaceEvents);
         try {
             bind();
+            startMetrics();
             Path dir = Path.of(config.get("dir"));
             CairnOptions options = CairnOptions.builder()
                     .fsyncPolicy(fsyncPolicy(config.get("appendfsync")))
@@ -166,6 +168,19 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /** /metrics, when metrics-port is set: up before the store opens, so a long load can be watched. */
+    private void startMetrics() throws IOException {
+        int p = config.getInt("metrics-port");
+        if (p == 0) return;
+        metrics = new Metrics(this).start(config.get("metrics-bind"), ephemeralPorts ? 0 : p);
+        LOG.info("Prometheus metrics on http://{}:{}/metrics", config.get("metrics-bind"), metrics.port());
+    }
+
+    /** The port /metrics listens on (the actual one with ephemeral ports), 0 if off. */
+    int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
     }
 
     /** Whether the store is open and commands can run. */
@@ -507,6 +522,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         for (Client c : clients.values()) c.channel().config().setAutoRead(false);
         if (cron != null) cron.cancel(false);
         Observability.of(this).stop();
+        if (metrics != null) metrics.close();
         if (store != null && !store.isClosed()) {
             try {
                 store.sync(); // every pending reply's write is now durable, and its callback releases it

@@ -39,10 +39,19 @@ public record Command(String name, int arity, Set<String> flags, int firstKey, i
         private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
         private volatile org.HdrHistogram.AtomicHistogram histogram;
+        /** The /metrics latency histogram's data point for this command, when metrics are on. */
+        private volatile java.util.function.LongConsumer observer;
 
         public void record(long tookNanos) {
             calls.increment();
             nanos.add(tookNanos);
+            java.util.function.LongConsumer o = observer;
+            if (o != null) o.accept(tookNanos);
+        }
+
+        /** Also passes every {@link #record}ed time to {@code o} (null: stop). */
+        public void observer(java.util.function.LongConsumer o) {
+            observer = o;
         }
 
         /** Adds a call's duration to the latency histogram (INFO latencystats, LATENCY HISTOGRAM). */

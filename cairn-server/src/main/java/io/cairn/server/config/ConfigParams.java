@@ -20,6 +20,10 @@ final class ConfigParams {
         l.add(p("port", "6379", false, range(0, 65535), "TCP port; 0 disables plain TCP (with tls-port set)"));
         l.add(p("bind", "127.0.0.1", false, s -> s.isBlank() ? "127.0.0.1" : s.trim().replaceAll("\\s+", " "),
                 "addresses to listen on, space separated; * or 0.0.0.0 for all"));
+        l.add(p("metrics-port", "0", false, range(0, 65535),
+                "serve Prometheus metrics over HTTP at /metrics on this port; 0: off. Fixed while the server runs"));
+        l.add(p("metrics-bind", "127.0.0.1", false, s -> s.isBlank() ? "127.0.0.1" : s.trim(),
+                "the address /metrics listens on (one address; 0.0.0.0 for all). Fixed while the server runs"));
         l.add(p("protected-mode", "yes", true, yesNo(), "refuse non-loopback clients while no password is set"));
         l.add(p("requirepass", "", true, s -> s, "password for AUTH; empty means none"));
         l.add(p("maxclients", "10000", true, range(1, 1_000_000), "most connected clients; more are refused"));
