@@ -43,9 +43,6 @@ final class Metrics implements AutoCloseable {
     private final Histogram latency;
     private final List<Command> instrumented = new ArrayList<>();
     private HTTPServer http;
-    /** One store {@link Stats} per scrape rather than one per metric: a scrape's callbacks run within milliseconds. */
-    private volatile Stats stats;
-    private volatile long statsAt;
 
     Metrics(CairnServer server) {
         this.server = server;
@@ -196,22 +193,18 @@ final class Metrics implements AutoCloseable {
         }).register(registry);
     }
 
-    /** The store's stats, taken at most every 100 ms (one scrape); null while loading or once closed. */
+    /**
+     * The store's stats now; null while loading or once closed. Taken afresh by each metric (a scrape reads about 20):
+     * it costs microseconds, and a cached copy would show two scrapes in quick succession the same figures.
+     */
     private Stats stats() {
         Cairn store = server.store();
         if (!server.ready() || store == null || store.isClosed()) return null;
-        long now = System.nanoTime();
-        Stats s = stats;
-        if (s == null || now - statsAt > 100_000_000L) {
-            try {
-                s = store.stats();
-            } catch (RuntimeException e) {
-                return null; // closed in between
-            }
-            stats = s;
-            statsAt = now;
+        try {
+            return store.stats();
+        } catch (RuntimeException e) {
+            return null; // closed in between
         }
-        return s;
     }
 
     @Override
