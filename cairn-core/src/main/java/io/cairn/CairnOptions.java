@@ -43,6 +43,7 @@ public final class CairnOptions {
     private final int evictionSamples;
     private final int lfuLogFactor;
     private final Duration lfuDecayTime;
+    private final LoadProgress loadProgress;
 
     private CairnOptions(Builder b) {
         this.fsyncPolicy = b.fsyncPolicy;
@@ -65,6 +66,7 @@ public final class CairnOptions {
         this.evictionSamples = b.evictionSamples;
         this.lfuLogFactor = b.lfuLogFactor;
         this.lfuDecayTime = b.lfuDecayTime;
+        this.loadProgress = b.loadProgress;
     }
 
     /** The defaults: fsync ALWAYS, 64 MiB preallocated segments, 512 MiB key and value limits, no salvage. */
@@ -99,6 +101,7 @@ public final class CairnOptions {
         b.evictionSamples = evictionSamples;
         b.lfuLogFactor = lfuLogFactor;
         b.lfuDecayTime = lfuDecayTime;
+        b.loadProgress = loadProgress;
         return b;
     }
 
@@ -122,6 +125,9 @@ public final class CairnOptions {
     public int evictionSamples() { return evictionSamples; }
     public int lfuLogFactor() { return lfuLogFactor; }
     public Duration lfuDecayTime() { return lfuDecayTime; }
+
+    /** Where the open reports its progress; null if none was given. */
+    public LoadProgress loadProgress() { return loadProgress; }
 
     @Override
     public String toString() {
@@ -156,6 +162,7 @@ public final class CairnOptions {
         private int evictionSamples = 5;
         private int lfuLogFactor = 10;
         private Duration lfuDecayTime = Duration.ofMinutes(1);
+        private LoadProgress loadProgress;
 
         private Builder() {
         }
@@ -341,6 +348,15 @@ public final class CairnOptions {
          */
         public Builder gatherWrites(boolean gather) {
             this.gatherWrites = gather;
+            return this;
+        }
+
+        /**
+         * Where the open reports how far it has got (snapshot loaded, log replayed), for another thread to read while
+         * {@link Cairn#open} runs; none by default (the open still logs its progress every few seconds).
+         */
+        public Builder loadProgress(LoadProgress progress) {
+            this.loadProgress = Objects.requireNonNull(progress, "loadProgress");
             return this;
         }
 

@@ -108,6 +108,27 @@ final class Checkpoints {
         return load(-1, true);
     }
 
+    /** The key and value bytes of the newest snapshot whose manifest reads, 0 if none: what loading it will cover. */
+    long newestSnapshotBytes() {
+        try {
+            if (!Files.isDirectory(dir)) return 0;
+            for (long seq : manifestSequences()) {
+                try {
+                    long bytes = 0;
+                    for (Manifest.KeyspaceEntry k : Manifest.read(dir.resolve(SnapshotDescriptor.manifestName(seq))).keyspaces()) {
+                        bytes += k.bytes();
+                    }
+                    return bytes;
+                } catch (SnapshotException | IOException e) {
+                    // recover() says why when it gets there
+                }
+            }
+        } catch (IOException e) {
+            // likewise
+        }
+        return 0;
+    }
+
     /** For a read-only view: the snapshot at {@code sequence}, or the newest valid one for -1. */
     Loaded loadForReading(long sequence) {
         try {
@@ -134,7 +155,7 @@ final class Checkpoints {
             try {
                 Manifest m = Manifest.read(file);
                 if (m.sequence() != seq) throw new SnapshotException(file, 16, "names sequence " + m.sequence());
-                List<KeyspaceState> states = loadStates(m, dir);
+                List<KeyspaceState> states = loadStates(m, dir, recovering ? engine::loaded : b -> { });
                 engine.install(states, m.nextKeyspaceId());
                 if (!recovering) replayToConsistent(m);
                 engine.lastTick = m.createdMillis();
@@ -205,6 +226,11 @@ final class Checkpoints {
      * puts them into the indexes.
      */
     static List<KeyspaceState> loadStates(Manifest m, Path dir) throws IOException {
+        return loadStates(m, dir, b -> { });
+    }
+
+    /** {@link #loadStates(Manifest, Path)}, telling {@code loaded} the key and value bytes of each batch put in. */
+    static List<KeyspaceState> loadStates(Manifest m, Path dir, java.util.function.LongConsumer loaded) throws IOException {
         List<KeyspaceState> out = new ArrayList<>();
         for (Manifest.KeyspaceEntry k : m.keyspaces()) {
             if (k.kind() < 0 || k.kind() >= IndexKind.values().length) {
@@ -241,6 +267,7 @@ final class Checkpoints {
             }
             bytes[batch.ks()] += batch.bytes();
             if (batch.expiries() != null) st.expiries.addAll(batch.expiries());
+            loaded.accept(batch.bytes());
         };
         if (m.entries() < PIPELINE_AT) {
             decode(m, dir, now, 1, 0, insert);
@@ -502,7 +529,9 @@ final class Checkpoints {
             boolean changed = base == null || engine.wal.lastSequence() > base.sequence();
             boolean byTime = !o.checkpointInterval().isZero() && changed
                     && now - lastEndMillis >= o.checkpointInterval().toMillis();
-            boolean bySize = o.checkpointLogBytes() > 0 && logBytesSinceCheckpoint() >= o.checkpointLogBytes();
+            long since = logBytesSinceCheckpoint();
+            boolean bySize = o.checkpointLogBytes() > 0 && since >= o.checkpointLogBytes();
+            warnIfLogGrows(since, o.checkpointLogBytes());
             timerChecks++;
             if (!byTime && !bySize) continue;
             try {
@@ -514,6 +543,29 @@ final class Checkpoints {
                 backoff = now + 10_000;
             }
         }
+    }
+
+    /** The log size since the last checkpoint that the next warning waits for; 0: none given yet (automatic thread). */
+    private long logWarnAt;
+
+    /**
+     * Warns when the log since the last checkpoint passes twice {@code checkpointLogBytes} (checkpoints failing, or
+     * slower than the writes), then again each time it doubles, not every second; quiet again once a checkpoint brings
+     * it back under the limit.
+     */
+    private void warnIfLogGrows(long since, long limit) {
+        if (limit <= 0) return;
+        if (since < limit) {
+            logWarnAt = 0;
+            return;
+        }
+        long threshold = logWarnAt == 0 ? 2 * limit : logWarnAt;
+        if (since < threshold) return;
+        logWarnAt = Math.max(2 * threshold, since + 1);
+        LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
+                "%s: %.1f MiB of log since the last checkpoint, over twice checkpointLogBytes (%.1f MiB)%s; a restart"
+                        + " replays all of it", storeDir, since / 1048576.0, limit / 1048576.0,
+                lastFailed ? ": the last checkpoint failed" : inProgress ? ": a checkpoint is still running" : ""));
     }
 
     /** Times the automatic thread has looked whether a checkpoint is due (tests wait on it, not on the clock). */
@@ -673,6 +725,10 @@ final class Checkpoints {
         long now = System.currentTimeMillis();
         boolean compress = true;
         List<Manifest.KeyspaceEntry> out = new ArrayList<>();
+        long toWalk = 0;
+        for (Captured k : cap.keyspaces()) toWalk += k.size();
+        ProgressLog progress = new ProgressLog("checkpoint " + cap.sequence() + " of " + engine.directory(), toWalk, false);
+        long walked = 0;
         for (Captured k : cap.keyspaces()) {
             int parts = k.kind() == IndexKind.HASH ? SnapshotDescriptor.partitionsFor(k.size()) : 1;
             Manifest.KeyspaceEntry before = null;
@@ -698,8 +754,11 @@ final class Checkpoints {
                     int n = 0;
                     for (Iterator<byte[]> it = k.index().cells(); it.hasNext(); ) {
                         byte[] c = it.next();
-                        if ((++n & 4095) == 0 && stop.getAsBoolean()) {
-                            throw new CairnException(CairnException.Code.CLOSED, "the store is closing; checkpoint abandoned");
+                        if ((++n & 4095) == 0) {
+                            if (stop.getAsBoolean()) {
+                                throw new CairnException(CairnException.Code.CLOSED, "the store is closing; checkpoint abandoned");
+                            }
+                            progress.at(walked + n);
                         }
                         if (Cells.hasExpiry(c) && Cells.expireAt(c) <= now) continue;
                         int p = parts == 1 ? 0 : SnapshotDescriptor.partition(HashIndex.hashOfCell(c), parts);
@@ -725,6 +784,7 @@ final class Checkpoints {
                             refs[p] = new Manifest.PartRef(cap.sequence(), w.entries(), w.length());
                         }
                     }
+                    walked += n;
                 } finally {
                     for (PartWriter w : writers) if (w != null) w.close();
                 }
@@ -733,6 +793,7 @@ final class Checkpoints {
             for (Manifest.PartRef r : refs) entries += r.entries();
             out.add(new Manifest.KeyspaceEntry(k.id(), k.kind().ordinal(), k.name(), entries, k.bytes(), List.of(refs)));
         }
+        progress.done();
         long consistent = end.getAsLong(); // every write the walk could have seen has a sequence at most this
         long created = endTime.getAsLong();
         files.syncDirectory(into);

@@ -55,6 +55,8 @@ import java.util.function.Supplier;
 final class Engine {
     private static final System.Logger LOG = System.getLogger("io.cairn");
     static final int EXPIRE_CHUNK = 1000;
+    /** A recovery longer than this is logged as a warning; tests shorten it. */
+    static volatile java.time.Duration slowRecovery = java.time.Duration.ofSeconds(30);
 
     private final Path dir;
     private final CairnOptions options;
@@ -90,6 +92,9 @@ final class Engine {
     private boolean readOnly;
     private FileLayer files;
     private RecoveryInfo recovery;
+    /** Progress of the open, while it runs. */
+    private LoadProgress load;
+    private ProgressLog loadLog;
     /**
      * The data directories open in this JVM, by real path. The OS lock on {@code LOCK} is a POSIX record lock, which
      * belongs to the process and is dropped when the process closes <em>any</em> descriptor of the file; so a second
@@ -162,30 +167,16 @@ final class Engine {
         acquireLock();
         long t0 = System.nanoTime();
         checkpoints = new Checkpoints(this, files);
-        Checkpoints.Loaded snap = checkpoints.recover();
-        long floor = snap.sequence();
-        Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate(),
-                options.gatherWrites());
-        long[] replayed = new long[1];
-        Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(), floor,
-                (seq, payload) -> {
-                    if (seq <= floor) return; // the snapshot holds it
-                    if (replayed[0] == 0 && seq > floor + 1) {
-                        throw new CairnException(CairnException.Code.CORRUPTED, "the log in " + dir + " starts at sequence "
-                                + seq + " but " + (floor == 0 ? "no snapshot" : "the snapshot loaded (" + floor + ")")
-                                + " covers the records before it" + snap.problems());
-                    }
-                    replayed[0]++;
-                    replay(seq, payload);
-                });
-        wal = opened.wal();
-        WalScanner.Result r = opened.recovery();
-        recovery = new RecoveryInfo(replayed[0], r.segmentsScanned(), r.bytesTruncated(),
-                r.corruptionDetected() || !snap.skipped().isEmpty(), r.damagedFile(), r.damagedOffset(), r.salvagedTo(),
-                Math.max(floor, r.lastSequence()), Duration.ofNanos(System.nanoTime() - t0), floor, snap.entries(),
-                snap.took(), snap.skipped());
-        if (r.corruptionDetected() || !snap.skipped().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", dir, recovery);
+        load = options.loadProgress() != null ? options.loadProgress() : new LoadProgress();
+        long total = checkpoints.newestSnapshotBytes() + logFileBytes(dir.resolve("wal"));
+        loadLog = new ProgressLog("loading " + dir, total, true);
+        load.begin(total);
+        try {
+            recover(files, t0);
+        } finally {
+            load.finish();
+            loadLog.done();
+            loadLog = null;
         }
         if (!byName.containsKey(Cairn.DEFAULT_KEYSPACE)) {
             run(null, () -> {
@@ -261,6 +252,73 @@ final class Engine {
 
     boolean readOnly() {
         return readOnly;
+    }
+
+    /** Loads the newest usable snapshot, then replays the log after it (see the class comment). */
+    private void recover(FileLayer files, long t0) throws IOException {
+        Checkpoints.Loaded snap = checkpoints.recover();
+        long floor = snap.sequence();
+        Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate(),
+                options.gatherWrites());
+        long[] replayed = new long[1];
+        Wal.Opened opened = Wal.open(dir.resolve("wal"), dir.resolve("salvage"), files, config, options.salvage(), floor,
+                new WalScanner.Visitor() {
+                    private long counted; // bytes of the current segment reported so far
+
+                    @Override
+                    public void record(long seq, java.nio.ByteBuffer payload) {
+                        long n = payload.remaining() + io.cairn.wal.WalRecordDescriptor.HEADER_LENGTH;
+                        counted += n;
+                        loaded(n);
+                        if (seq <= floor) return; // the snapshot holds it
+                        if (replayed[0] == 0 && seq > floor + 1) {
+                            throw new CairnException(CairnException.Code.CORRUPTED, "the log in " + dir + " starts at sequence "
+                                    + seq + " but " + (floor == 0 ? "no snapshot" : "the snapshot loaded (" + floor + ")")
+                                    + " covers the records before it" + snap.problems());
+                        }
+                        replayed[0]++;
+                        replay(seq, payload);
+                    }
+
+                    @Override
+                    public void segmentRead(long fileBytes) {
+                        loaded(Math.max(0, fileBytes - counted)); // the header and the unused tail
+                        counted = 0;
+                    }
+                });
+        wal = opened.wal();
+        WalScanner.Result r = opened.recovery();
+        recovery = new RecoveryInfo(replayed[0], r.segmentsScanned(), r.bytesTruncated(),
+                r.corruptionDetected() || !snap.skipped().isEmpty(), r.damagedFile(), r.damagedOffset(), r.salvagedTo(),
+                Math.max(floor, r.lastSequence()), Duration.ofNanos(System.nanoTime() - t0), floor, snap.entries(),
+                snap.took(), snap.skipped());
+        if (r.corruptionDetected() || !snap.skipped().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", dir, recovery);
+        }
+        if (recovery.took().compareTo(slowRecovery) > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: recovery took {1} s (over {2} s): {3}. More frequent checkpoints"
+                    + " (checkpointLogBytes, checkpointInterval) shorten the log a start replays", dir,
+                    recovery.took().toMillis() / 1000.0, slowRecovery.toMillis() / 1000.0, recovery);
+        }
+    }
+
+    /** The snapshot's cells or the log's bytes {@code bytes} more were loaded: progress for readers and the log. */
+    void loaded(long bytes) {
+        LoadProgress l = load;
+        ProgressLog log = loadLog;
+        if (l == null || log == null) return; // not opening: a restore or a read-only view loads a snapshot too
+        l.advance(bytes);
+        log.at(l.loadedBytes());
+    }
+
+    private static long logFileBytes(Path walDir) {
+        long n = 0;
+        try {
+            if (Files.isDirectory(walDir)) for (Path p : WalScanner.segmentFiles(walDir)) n += Files.size(p);
+        } catch (IOException e) {
+            // the scan reports what is wrong with the log
+        }
+        return n;
     }
 
     /** Applies one decoded log record: recovery and point-in-time restore. */

@@ -70,6 +70,11 @@ public final class Wal implements Closeable {
     private static final int GATHER_MAX_FRAME = 1 << 20;
 
     private static final int LATENCY_SAMPLES = 1024;
+    private static final System.Logger LOG = System.getLogger("io.cairn");
+    /** An fsync longer than this is logged as a warning. */
+    private static volatile long slowFsyncNanos = 1_000_000_000L;
+    /** After a slow-fsync warning, further slow fsyncs are only counted for this long: a stalled disk stalls many. */
+    static final long SLOW_FSYNC_QUIET_NANOS = 60_000_000_000L;
 
     private final Path dir;
     private final FileLayer files;
@@ -107,6 +112,10 @@ public final class Wal implements Closeable {
     private long gatherAt;
     private long fsyncs;
     private long lastFsyncNanos;
+    /** When the last slow-fsync warning was logged ({@code System.nanoTime}), and slow fsyncs since. Under syncLock. */
+    private long slowWarnedAt;
+    private boolean slowWarned;
+    private long slowSince;
 
     private final ExecutorService preallocator;
     private final Thread syncThread;
@@ -430,7 +439,7 @@ public final class Wal implements Closeable {
                 writeGathered(active);
                 long t0 = System.nanoTime();
                 force(active);
-                countFsync(System.nanoTime() - t0);
+                countFsync(System.nanoTime() - t0, active.path());
             } catch (IOException e) {
                 if (failure == null) failure = new IOException("fsync of " + active.path() + " failed: " + e.getMessage(), e);
                 throw readOnly(failure);
@@ -599,7 +608,7 @@ public final class Wal implements Closeable {
                 if (run != null) spare = run.clear();
                 if (err == null) {
                     if (target > durableSeq) durableSeq = target;
-                    countFsync(took);
+                    countFsync(took, file);
                 } else if (!closed) {
                     failure = new IOException("fsync of " + file + " failed: " + err.getMessage(), err);
                 }
@@ -628,10 +637,32 @@ public final class Wal implements Closeable {
     }
 
     /** Records one fsync's duration; under the sync lock. */
-    private void countFsync(long nanos) {
+    private void countFsync(long nanos, Path file) {
         latencies[(int) (fsyncs % LATENCY_SAMPLES)] = nanos;
         fsyncs++;
         lastFsyncNanos = nanos;
+        if (nanos > slowFsyncNanos) slowFsync(nanos, file);
+    }
+
+    /** Warns of a slow fsync, at most once a minute, counting the ones in between into the next warning. */
+    private void slowFsync(long nanos, Path file) {
+        long now = System.nanoTime();
+        if (slowWarned && now - slowWarnedAt < SLOW_FSYNC_QUIET_NANOS) {
+            slowSince++;
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
+                "fsync of %s took %.0f ms (over %.0f ms): the disk is slow or saturated, and writes wait for it under"
+                        + " appendfsync always%s", file, nanos / 1e6, slowFsyncNanos / 1e6,
+                slowSince == 0 ? "" : "; " + slowSince + " more slow fsyncs since the last warning"));
+        slowWarned = true;
+        slowWarnedAt = now;
+        slowSince = 0;
+    }
+
+    /** An fsync longer than {@code threshold} is logged as a warning (default 1 s); for tests that simulate a slow disk. */
+    public static void slowFsyncThreshold(java.time.Duration threshold) {
+        slowFsyncNanos = threshold.toNanos();
     }
 
     private void completePending() {

@@ -29,6 +29,10 @@ public final class WalScanner {
     /** Receives each valid record in sequence order. The payload buffer is only valid during the call. */
     public interface Visitor {
         void record(long sequence, ByteBuffer payload);
+
+        /** A segment of {@code fileBytes} was read to its end (progress reporting). */
+        default void segmentRead(long fileBytes) {
+        }
     }
 
     /** One segment as found on disk. */
@@ -165,6 +169,7 @@ public final class WalScanner {
                     p += (int) WalRecordDescriptor.frameLength(len);
                 }
                 kept.add(new SegmentInfo(number, path, h.firstSequence(), p, end));
+                visitor.segmentRead(end);
             } finally {
                 release(b); // the visitor has copied what it needed
             }

@@ -6,6 +6,7 @@ import io.cairn.EvictionPolicy;
 import io.cairn.FsyncPolicy;
 import io.cairn.IndexKind;
 import io.cairn.Keyspace;
+import io.cairn.LoadProgress;
 import io.cairn.server.command.Client;
 import io.cairn.server.command.Observability;
 import io.cairn.server.command.CommandTable;
@@ -82,6 +83,9 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private int port;
     private int tlsPort;
     private Metrics metrics;
+    /** How far the store's open has got; INFO reads it while loading. */
+    private final LoadProgress loading = new LoadProgress(p -> loadStep().accept(p));
+    private volatile java.util.function.Consumer<LoadProgress> loadStep = p -> { };
     private volatile boolean closed;
     private volatile boolean ready;
     private final Object closeLock = new Object();
@@ -102,10 +106,20 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return this;
     }
 
+    /** For tests: runs {@code step} on the loading thread at each step of the store's open (a hook to hold it). */
+    CairnServer onLoadStep(java.util.function.Consumer<LoadProgress> step) {
+        loadStep = step;
+        return this;
+    }
+
+    private java.util.function.Consumer<LoadProgress> loadStep() {
+        return loadStep;
+    }
+
     /**
-     * Listens, then opens the store: a port already taken fails before any data is touched. Until the store is open,
-     * connections wait in the listen backlog (nothing is accepted), so an early client is served once recovery is done
-     * rather than refused.
+     * Listens, then opens the store: a port already taken fails before any data is touched. While the store loads,
+     * clients are accepted and answered as Redis answers them then: {@code -LOADING} for every command but INFO, which
+     * reports the progress.
      */
     public CairnServer start() throws IOException {
         applyLimits();
@@ -136,7 +150,9 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .evictionSamples(config.getInt("maxmemory-samples"))
                     .lfuLogFactor(config.getInt("lfu-log-factor"))
                     .lfuDecayTime(Duration.ofMinutes(config.getLong("lfu-decay-time")))
+                    .loadProgress(loading)
                     .build();
+            for (Channel l : listeners) l.config().setAutoRead(true); // accept: early clients get -LOADING, not a wait
             long t0 = System.nanoTime();
             store = Cairn.open(dir, options);
             store.onEviction(this::evicted);
@@ -158,7 +174,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             LOG.info("store opened in {} ({} keys, in {} ms). {}", dir.toAbsolutePath(), store.stats().keys(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), store.recoveryInfo());
             ready = true;
-            for (Channel l : listeners) l.config().setAutoRead(true);
             int loops = config.getInt("io-threads");
             LOG.info("Cairn {} ready to accept connections on {} port {}{} ({}, {} event loop{}, appendfsync {})",
                     Version.VERSION, config.get("bind"), port, tlsPort > 0 ? ", tls-port " + tlsPort : "",
@@ -181,6 +196,11 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     /** The port /metrics listens on (the actual one with ephemeral ports), 0 if off. */
     int metricsPort() {
         return metrics == null ? 0 : metrics.port();
+    }
+
+    /** The store's load, for INFO while it runs. */
+    LoadProgress loading() {
+        return loading;
     }
 
     /** Whether the store is open and commands can run. */
@@ -249,7 +269,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // accept nothing until the store is open: early clients wait in the backlog instead of being refused
+                // accept nothing until the store's options are known: start() turns accepting on as the load begins
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getLong("tcp-keepalive") > 0)

@@ -96,11 +96,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         this.ctx = ctx;
         reply = new Reply(ctx.alloc().buffer(256));
         if (!server.ready()) {
-            closing = true;
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("-LOADING Cairn is loading the dataset in memory\r\n",
-                    StandardCharsets.US_ASCII)).addListener(f -> ctx.close());
+            // the store is loading: no client yet (it needs the store); requests are answered by whileLoading
+            if (refusedByProtectedMode(server.config().getBool("protected-mode"),
+                    !server.config().get("requirepass").isEmpty(), ctx.channel().remoteAddress())) {
+                server.stats().rejectedConnections.increment();
+                reject(PROTECTED_MODE);
+                return;
+            }
+            ctx.fireChannelActive();
             return;
         }
+        if (register()) ctx.fireChannelActive();
+    }
+
+    /** Makes this connection's client once the store is open; false if it was refused (and is being closed). */
+    private boolean register() {
         boolean needsAuth = !server.config().get("requirepass").isEmpty();
         Subscriber subscriber = new Subscriber(ctx.executor(), this::deliverMessages, this::subscriberOverflowed);
         client = new Client(server.nextClientId(), server, ctx.channel(), reply, !needsAuth, subscriber);
@@ -111,16 +121,40 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         if (refusedByProtectedMode(server.config().getBool("protected-mode"), needsAuth, ctx.channel().remoteAddress())) {
             server.stats().rejectedConnections.increment();
             reject(PROTECTED_MODE);
-            return;
+            return false;
         }
         // count and register in one step: event loops accepting at once must not both take the last place
         if (!server.tryRegister(client, server.config().getInt("maxclients"))) {
             server.stats().rejectedConnections.increment();
             reject("ERR max number of clients reached");
-            return;
+            return false;
         }
-        ctx.fireChannelActive();
+        return true;
     }
+
+    /**
+     * A request while the store loads, answered as Redis answers it then: INFO reports the progress, anything else
+     * gets {@code -LOADING} (Cairn cannot run even the commands Redis flags {@code loading} before its store is open).
+     * With a password set, NOAUTH comes first, as in Redis.
+     */
+    private void whileLoading(byte[][] args) {
+        String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        if (!server.config().get("requirepass").isEmpty()) {
+            reply.error(Errors.NOAUTH);
+            server.stats().errorReplies.increment();
+        } else if (name.equals("info")) {
+            reply.bulk(LoadingInfo.render(server, args));
+        } else {
+            reply.error(LOADING);
+            server.stats().errorReplies.increment();
+        }
+        ByteBuf b = reply.buffer();
+        reply.buffer(ctx.alloc().buffer(256));
+        server.stats().netOutputBytes.add(b.readableBytes());
+        ctx.writeAndFlush(b, ctx.voidPromise());
+    }
+
+    static final String LOADING = "LOADING Redis is loading the dataset in memory";
 
     /** Answers {@code error} at once, ahead of anything queued, and closes the connection. */
     private void reject(String error) {
@@ -167,6 +201,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) return;
         byte[][] args = (byte[][]) msg;
+        if (client == null) {
+            if (!server.ready()) {
+                whileLoading(args);
+                return;
+            }
+            if (!register()) return; // connected while loading: the client is made with its first request after
+        }
         if (blocked || !paused.isEmpty() || !ctx.channel().isWritable()) {
             // blocked, or the client is not reading its replies: hold the request, read no more until it can run
             paused.add(args);
@@ -200,8 +241,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (client != null) client.interacted(); // once a read, not once a command: any request counts against idleness
         server.stats().readsProcessed.increment();
+        if (client == null) { // still loading, or refused: every reply was written as it came
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        client.interacted(); // once a read, not once a command: any request counts against idleness
         flushChunk();
         ctx.fireChannelReadComplete();
     }
