@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       next one throws {@code IOException("No space left on device")};</li>
  *   <li>write errors: after a number of successful writes, writes fail with an I/O error (optionally after writing
  *       part of the buffer first, as a device failing mid-request does);</li>
- *   <li>fsync errors: {@code force} fails with an I/O error.</li>
+ *   <li>fsync errors: {@code force} fails with an I/O error;</li>
+ *   <li>a slow disk: {@code force} takes at least a given time (the device's delay, not a test waiting).</li>
  * </ul>
  * Faults apply only where a {@link Target} says so (a file name, a thread), so background work the test does not
  * control (segment preallocation) can be kept out of a fault or deliberately put into it.
@@ -54,6 +55,8 @@ final class FaultyFileLayer implements FileLayer {
     private volatile boolean partialDone;
 
     private volatile Target forceTarget;
+    private volatile Target slowForceTarget;
+    private volatile long slowForceNanos;
 
     private final AtomicInteger injectedWriteFailures = new AtomicInteger();
     private final AtomicInteger injectedForceFailures = new AtomicInteger();
@@ -93,6 +96,12 @@ final class FaultyFileLayer implements FileLayer {
     /** {@code force} on files matching {@code target} fails until {@link #clearForceFaults()}. */
     void failForce(Target target) {
         forceTarget = target;
+    }
+
+    /** {@code force} on files matching {@code target} takes at least {@code delay}, as on a saturated disk. */
+    void slowForce(Target target, java.time.Duration delay) {
+        slowForceNanos = delay.toNanos();
+        slowForceTarget = target;
     }
 
     void clearForceFaults() {
@@ -233,6 +242,13 @@ final class FaultyFileLayer implements FileLayer {
             if (ft != null && ft.test(file, Thread.currentThread())) {
                 injectedForceFailures.incrementAndGet();
                 throw new IOException("Input/output error (injected fsync failure on " + file + ")");
+            }
+            Target slow = slowForceTarget;
+            if (slow != null && slow.test(file, Thread.currentThread())) {
+                long until = System.nanoTime() + slowForceNanos;
+                for (long left = slowForceNanos; left > 0; left = until - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                }
             }
             delegate.force(metaData);
         }
