@@ -907,9 +907,17 @@ public final class Tool {
 
     private int repair(Store st, boolean yes) throws IOException {
         SnapScan snaps = SnapScan.scan(st);
+        // reading every snapshot part and log segment is the long part: its progress is logged every few seconds
+        long logBytes = 0;
+        if (Files.isDirectory(st.wal)) for (Path p : WalScanner.segmentFiles(st.wal)) logBytes += Files.size(p);
+        ProgressLog progress = new ProgressLog("repair " + st.dir.toAbsolutePath() + ": reading", snaps.bytes + logBytes, true);
+        long[] read = {0};
+        java.util.function.LongConsumer step = n -> progress.at(read[0] += n);
+        snaps.progress = step;
         for (SnapScan.Snap s : snaps.snaps) snaps.check(s);
         long floor = snaps.newestUsable();
-        LogScan log = LogScan.scan(st.wal, floor, null);
+        LogScan log = LogScan.scan(st.wal, floor, null, step);
+        progress.done();
         out.println("repair " + st.dir.toAbsolutePath() + (yes ? "" : " (a dry run: nothing is changed without --yes)"));
         out.println();
         List<String> blocked = new ArrayList<>();
@@ -1198,6 +1206,8 @@ public final class Tool {
         /** Part and temporary files no manifest names. */
         final List<Path> unnamed = new ArrayList<>();
         long bytes;
+        /** Told the length of each part as it is checked (repair's progress). */
+        java.util.function.LongConsumer progress = n -> { };
 
         private SnapScan(Store st) {
             this.st = st;
@@ -1263,6 +1273,7 @@ public final class Tool {
                         long[] types = new long[Cells.ZSET + 1];
                         r = new PartResult(checkPart(file, k.id(), p, ref, types), types);
                         parts.put(key, r);
+                        progress.accept(ref.length());
                     }
                     if (r.problem() != null) s.problems.add(r.problem());
                     for (int t = 0; t < s.types.length; t++) s.types[t] += r.types()[t];
@@ -1460,10 +1471,18 @@ public final class Tool {
 
         /** Walks the log in {@code walDir}; {@code floor}: the snapshot recovery loads (for counting lost records). */
         static LogScan scan(Path walDir, long floor, Visitor visitor) throws IOException {
+            return scan(walDir, floor, visitor, n -> { });
+        }
+
+        /** {@link #scan(Path, long, Visitor)}, telling {@code progress} the bytes of each segment as it is read. */
+        static LogScan scan(Path walDir, long floor, Visitor visitor, java.util.function.LongConsumer progress) throws IOException {
             LogScan s = new LogScan(floor, visitor);
+            s.progress = progress;
             if (Files.isDirectory(walDir)) s.run(walDir);
             return s;
         }
+
+        private java.util.function.LongConsumer progress;
 
         /** The first segment's first sequence, or 1 if there is no readable one. */
         static long firstSequence(Path walDir) throws IOException {
@@ -1513,6 +1532,7 @@ public final class Tool {
                 ByteBuffer b = map(path);
                 int end = b.limit();
                 bytesOnDisk += end;
+                progress.accept(end);
                 long number = SegmentDescriptor.parseNumber(path);
                 boolean after = stopped();
                 if (after) later.add(new Later(path, end, WalScanner.allZero(b, 0, end)));

@@ -183,6 +183,21 @@ class OperationalLogTest {
     }
 
     @Test
+    void repair_logsItsProgress() {
+        try (Cairn db = Cairn.open(dir, CairnOptions.builder().checkpointInterval(Duration.ZERO).checkpointLogBytes(0).build())) {
+            for (int i = 0; i < 100; i++) db.put("k" + i, "v" + i);
+            db.checkpoint();
+            db.put("after", "snapshot");
+        }
+        ProgressLog.intervalNanos = 0;
+        ToolTest.Run r = ToolTest.tool("repair", dir.toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        List<String> lines = messages(Level.INFO, "repair " + dir.toAbsolutePath() + ": reading");
+        assertThat(lines).anyMatch(m -> m.matches(".*: reading: \\d+\\.\\d% \\(\\d+\\.\\d MiB of \\d+\\.\\d MiB\\).*"));
+        assertThat(lines).anyMatch(m -> m.contains(": done in "));
+    }
+
+    @Test
     void progress_saysNothingForShortWork() {
         try (Cairn db = Cairn.open(dir)) {
             db.put("a", "b");
