@@ -9,7 +9,7 @@ work=$(mktemp -d)
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize yes \
   --pidfile "$work/redis.pid" --logfile "$work/redis.log"
 trap 'kill "$(cat "$work/redis.pid")" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 50); do [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && break; sleep 0.1; done
 used() { redis-cli -p "$port" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r'; }
 printf '%-12s %12s %14s %12s\n' case elements "used MiB" "B/element"
 for c in small-hash large-hash small-set large-set small-zset large-zset; do

@@ -7,9 +7,7 @@ import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,14 +71,20 @@ class ServerCrashTest {
 
     private Child launchAndWait(Path data, int port) throws Exception {
         Child c = launch(data, port);
+        // ready when PING answers PONG: while the store loads, connections are accepted and answered -LOADING
         await(Duration.ofSeconds(60), () -> {
-            try (Socket s = new Socket()) {
-                if (!c.process().isAlive()) {
-                    throw new AssertionError("server exited " + c.process().exitValue() + ": " + c.output());
+            if (!c.process().isAlive()) {
+                String output;
+                try {
+                    output = c.output();
+                } catch (IOException e) {
+                    output = "(unreadable: " + e + ")";
                 }
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                return true;
-            } catch (IOException e) {
+                throw new AssertionError("server exited " + c.process().exitValue() + ": " + output);
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port, 1000)) {
+                return "PONG".equals(j.ping());
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
                 return false;
             }
         });

@@ -8,9 +8,7 @@ import redis.clients.jedis.Transaction;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +54,12 @@ class TransactionCrashTest {
                 "--appendfsync", "always", "--io-threads", "2");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         children.add(p);
+        // ready when PING answers PONG: while the store loads, connections are accepted and answered -LOADING
         await(Duration.ofSeconds(60), () -> {
-            try (Socket s = new Socket()) {
-                if (!p.isAlive()) throw new AssertionError("server exited: " + read(out));
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                return true;
-            } catch (IOException e) {
+            if (!p.isAlive()) throw new AssertionError("server exited: " + read(out));
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", port, 1000)) {
+                return "PONG".equals(j.ping());
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
                 return false;
             }
         });
