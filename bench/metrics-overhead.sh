@@ -41,12 +41,13 @@ bench() { # port test -> requests per second
     redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P 16 -n "$n" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
         | awk -F'"' '/^"(SET|GET)"/{v=$4} END{print v}'
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # the server's user + system CPU time, in clock ticks
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 (cd "$root" && ./mvnw -q -B ${MVNW_ARGS:-} -pl cairn-server -am package -DskipTests) # MVNW_ARGS: e.g. -o
 cp "$root/cairn-server/target/cairn.jar" "$work/cairn.jar" # a rebuild during the run does not change what runs
 
-declare -A results
+declare -A results cpu
 for r in $(seq 1 "$rounds"); do
     for mode in off on; do
         port="$(free_port)"; mport=0; [[ "$mode" == on ]] && mport="$(free_port)"
@@ -60,16 +61,27 @@ for r in $(seq 1 "$rounds"); do
             (while true; do curl -s -o /dev/null "http://127.0.0.1:$mport/metrics"; sleep 1; done) &
             scraper=$!; pids+=("$scraper")
         fi
-        for t in set get; do results[$mode,$t]+="$(bench "$port" "$t") "; done
+        for t in set get; do
+            c0="$(cpu_ticks "$pid")"
+            results[$mode,$t]+="$(bench "$port" "$t") "
+            c1="$(cpu_ticks "$pid")"
+            # server CPU microseconds per request: less sensitive than throughput to other load on the machine
+            cpu[$mode,$t]+="$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN{printf "%.3f", (b-a)*1e6/hz/n}') "
+        done
         [[ -n "$scraper" ]] && { kill "$scraper"; wait "$scraper" 2>/dev/null || true; }
         kill "$pid"; wait "$pid" 2>/dev/null || true
     done
 done
 
-echo "| test | pipeline | appendfsync | metrics off req/s | metrics on req/s | on/off |"
-echo "|---|---:|---|---:|---:|---:|"
+echo "| test | pipeline | appendfsync | metrics off req/s | metrics on req/s | on/off | off CPU µs/req | on CPU µs/req | on/off |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 for t in set get; do
     off="$(tr ' ' '\n' <<<"${results[off,$t]}" | grep . | median)"
     on="$(tr ' ' '\n' <<<"${results[on,$t]}" | grep . | median)"
-    echo "| ${t^^} | 16 | $fsync | $off | $on | $(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.3f", a/b}') |"
+    coff="$(tr ' ' '\n' <<<"${cpu[off,$t]}" | grep . | median)"
+    con="$(tr ' ' '\n' <<<"${cpu[on,$t]}" | grep . | median)"
+    echo "| ${t^^} | 16 | $fsync | $off | $on | $(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.3f", a/b}') | $coff | $con |" \
+        "$(awk -v a="$con" -v b="$coff" 'BEGIN{printf "%.3f", a/b}') |"
 done
+echo
+echo "rounds (req/s): off set ${results[off,set]}/ on set ${results[on,set]}/ off get ${results[off,get]}/ on get ${results[on,get]}"

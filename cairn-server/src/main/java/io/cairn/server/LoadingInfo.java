@@ -44,8 +44,9 @@ final class LoadingInfo {
             line(out, "loading_start_time", p.startedAtMillis() / 1000);
             line(out, "loading_total_bytes", p.totalBytes());
             line(out, "loading_loaded_bytes", p.loadedBytes());
-            line(out, "loading_loaded_perc", String.format(Locale.ROOT, "%.2f", p.loading() ? p.percent() : 0.0));
-            line(out, "loading_eta_seconds", p.loading() ? p.etaSeconds() : 1);
+            boolean begun = p.startedAtMillis() > 0; // the load begins just after the listeners open
+            line(out, "loading_loaded_perc", String.format(Locale.ROOT, "%.2f", begun ? p.percent() : 0.0));
+            line(out, "loading_eta_seconds", begun ? p.etaSeconds() : 1);
         }
         return out.toString();
     }
