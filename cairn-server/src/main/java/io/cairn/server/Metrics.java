@@ -98,6 +98,13 @@ final class Metrics implements AutoCloseable {
         GaugeWithCallback.builder().name("cairn_db_expiring_keys").help("Keys with a time to live in a numbered database")
                 .labelNames("db").callback(cb -> eachDb((i, ks) -> cb.call(ks.expiringCount(), Integer.toString(i))))
                 .register(registry);
+        GaugeWithCallback.builder().name("cairn_keyspace_keys")
+                .help("Keys in a keyspace of the store, by name (numbered databases are default, db1, db2, ...)")
+                .labelNames("keyspace").callback(cb -> {
+                    Cairn store = server.store();
+                    if (!server.ready() || store == null || store.isClosed()) return;
+                    for (Keyspace ks : store.keyspaces()) cb.call(ks.size(), ks.name());
+                }).register(registry);
         CounterWithCallback.builder().name("cairn_command_calls_total").help("Calls of a command (INFO commandstats)")
                 .labelNames("command").callback(cb -> eachCommand(c -> cb.call(c.stats().calls(), c.name())))
                 .register(registry);

@@ -67,6 +67,8 @@ class MetricsTest {
             assertThat(m.get("cairn_db_expiring_keys", "db", "3")).isEqualTo(1);
             assertThat(m.value("cairn_db_keys", "db", "1")).as("empty databases are left out, as in INFO").isNull();
             assertThat(m.get("cairn_keys")).isEqualTo(22).isEqualTo(num(info, "cairn_keys"));
+            assertThat(m.get("cairn_keyspace_keys", "keyspace", "default")).isEqualTo(21);
+            assertThat(m.get("cairn_keyspace_keys", "keyspace", "db3")).isEqualTo(1);
             assertThat(m.get("cairn_log_bytes")).isEqualTo(num(info, "cairn_wal_bytes"));
             assertThat(m.get("cairn_log_segments")).isEqualTo(num(info, "cairn_wal_segments"));
             assertThat(m.get("cairn_log_fsyncs_total")).isEqualTo(num(info, "cairn_wal_fsyncs"));
