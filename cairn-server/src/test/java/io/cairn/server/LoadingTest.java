@@ -35,23 +35,8 @@ class LoadingTest {
 
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        List<String> args = new java.util.ArrayList<>(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "1",
-                "--metrics-port", "1"));
-        for (String x : settings) args.add(args.size() % 2 == 0 ? "--" + x : x);
-        CairnServer server = new CairnServer(ServerConfig.fromArgs(args, Map.of())).useEphemeralPorts()
-                .onLoadStep(p -> {
-                    if (p.loading() && p.loadedBytes() > 0 && held.getCount() > 0) {
-                        held.countDown();
-                        await(release);
-                    }
-                });
-        CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
-            try {
-                server.start();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CairnServer server = heldServer(held, release, settings);
+        CompletableFuture<Void> started = startAsync(server);
         try {
             assertThat(held.await(30, TimeUnit.SECONDS)).as("the load reached its first step").isTrue();
             try (Jedis j = new Jedis("127.0.0.1", server.port(), 10_000); RawClient raw = new RawClient(server.port())) {
@@ -104,6 +89,60 @@ class LoadingTest {
         assertThat(seen.loadedBytes()).isEqualTo(seen.totalBytes()).isGreaterThan(20_000);
         assertThat(seen.percent()).isEqualTo(100.0);
         assertThat(seen.etaSeconds()).isZero();
+    }
+
+    /** A server on {@link #dir} whose load stops at its first step with bytes loaded ({@code held}) until {@code release}. */
+    private CairnServer heldServer(CountDownLatch held, CountDownLatch release, String... settings) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "1",
+                "--metrics-port", "1"));
+        for (String x : settings) args.add(args.size() % 2 == 0 ? "--" + x : x);
+        return new CairnServer(ServerConfig.fromArgs(args, Map.of())).useEphemeralPorts()
+                .onLoadStep(p -> {
+                    if (p.loading() && p.loadedBytes() > 0 && held.getCount() > 0) {
+                        held.countDown();
+                        await(release);
+                    }
+                });
+    }
+
+    private static CompletableFuture<Void> startAsync(CairnServer server) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                server.start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void loading_withAPassword_answersNoauthFirst() throws Exception {
+        String[] settings = {"cairn-segment-size", "4096", "checkpoint-interval", "0", "requirepass", "secret"};
+        try (TestServer s = TestServer.start(dir, settings); Jedis j = s.jedis()) {
+            j.auth("secret");
+            for (int i = 0; i < 200; i++) j.set("key" + i, "v".repeat(100));
+        }
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CairnServer server = heldServer(held, release, settings);
+        CompletableFuture<Void> started = startAsync(server);
+        try (Jedis j = new Jedis("127.0.0.1", awaitHeld(held, server), 10_000)) {
+            assertError(j, "NOAUTH Authentication required.", "INFO");
+            assertError(j, "NOAUTH Authentication required.", "AUTH", "secret");
+            release.countDown();
+            started.get(30, TimeUnit.SECONDS);
+            j.auth("secret");
+            assertThat(j.dbSize()).isEqualTo(200);
+        } finally {
+            release.countDown();
+            started.handle((v, e) -> null).get(30, TimeUnit.SECONDS);
+            server.close();
+        }
+    }
+
+    private static int awaitHeld(CountDownLatch held, CairnServer server) throws InterruptedException {
+        assertThat(held.await(30, TimeUnit.SECONDS)).as("the load reached its first step").isTrue();
+        return server.port();
     }
 
     private static void await(CountDownLatch l) {
