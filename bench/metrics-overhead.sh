@@ -8,7 +8,6 @@
 #
 # Needs redis-benchmark (Debian: apt-get install redis-tools) and curl. Prints a Markdown table.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n=2000000; rounds=3; fsync=no
 while getopts "N:r:f:" o; do
     case "$o" in
@@ -18,25 +17,9 @@ while getopts "N:r:f:" o; do
 done
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found (apt-get install redis-tools)" >&2; exit 1; }
 
-work="$(mktemp -d /var/tmp/cairn-metrics-overhead.XXXXXX)"
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# $root, $work (removed on exit with the servers), free_port, wait_ready
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { # port
-    local i
-    for i in $(seq 1 300); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2; exit 1
-}
 bench() { # port test -> requests per second
     redis-benchmark -h 127.0.0.1 -p "$1" -t "$2" -P 16 -n "$n" -c 50 -r 100000 -d 16 -q --csv 2>/dev/null \
         | awk -F'"' '/^"(SET|GET)"/{v=$4} END{print v}'
