@@ -57,6 +57,7 @@ final class FaultyFileLayer implements FileLayer {
     private volatile Target forceTarget;
     private volatile Target slowForceTarget;
     private volatile long slowForceNanos;
+    private final AtomicInteger slowedForces = new AtomicInteger();
 
     private final AtomicInteger injectedWriteFailures = new AtomicInteger();
     private final AtomicInteger injectedForceFailures = new AtomicInteger();
@@ -102,6 +103,11 @@ final class FaultyFileLayer implements FileLayer {
     void slowForce(Target target, java.time.Duration delay) {
         slowForceNanos = delay.toNanos();
         slowForceTarget = target;
+    }
+
+    /** How many {@code force} calls {@link #slowForce} delayed. */
+    int slowedForces() {
+        return slowedForces.get();
     }
 
     void clearForceFaults() {
@@ -249,6 +255,7 @@ final class FaultyFileLayer implements FileLayer {
                 for (long left = slowForceNanos; left > 0; left = until - System.nanoTime()) {
                     java.util.concurrent.locks.LockSupport.parkNanos(left);
                 }
+                slowedForces.incrementAndGet();
             }
             delegate.force(metaData);
         }
