@@ -61,7 +61,10 @@ final class Metrics implements AutoCloseable {
         gauge("cairn_uptime_seconds", "Seconds since the server started",
                 () -> (System.currentTimeMillis() - server.startedAt()) / 1000.0);
         gauge("cairn_connected_clients", "Connected clients", () -> server.clientCount());
-        gauge("cairn_used_memory_bytes", "JVM heap in use (INFO used_memory; what maxmemory limits)", server::usedMemory);
+        gauge("cairn_heap_used_bytes", "JVM heap in use (INFO cairn_heap_used)", () -> {
+            Runtime r = Runtime.getRuntime();
+            return r.totalMemory() - r.freeMemory();
+        });
         gauge("cairn_maxmemory_bytes", "The maxmemory setting; 0: no limit", () -> server.config().getLong("maxmemory"));
         gauge("cairn_loading", "1 while the store is being loaded (INFO loading)", () -> server.ready() ? 0 : 1);
         // the rest needs the open store
@@ -70,7 +73,11 @@ final class Metrics implements AutoCloseable {
         storeCounter("cairn_expired_keys_total", "Keys removed because their time to live passed",
                 s -> n.expiredKeys.sum() + s.expiredReclaimed());
         storeGauge("cairn_keys", "Live keys in every keyspace", Stats::keys);
-        storeGauge("cairn_dataset_bytes", "Key and value bytes held in memory (INFO used_memory_dataset)", Stats::bytes);
+        storeGauge("cairn_used_memory_bytes", "The store's account of the memory its data holds, which maxmemory limits"
+                + " (INFO used_memory)", Stats::usedMemory);
+        storeCounter("cairn_evicted_keys_total", "Keys evicted to stay within maxmemory or maxkeys (INFO evicted_keys)",
+                Stats::evictedKeys);
+        storeGauge("cairn_dataset_bytes", "Key and value bytes held in memory (INFO cairn_bytes)", Stats::bytes);
         storeGauge("cairn_log_bytes", "Bytes of write-ahead log on disk (used part of every segment)", Stats::walBytes);
         storeGauge("cairn_log_segments", "Write-ahead log segment files", Stats::walSegments);
         storeGauge("cairn_log_since_checkpoint_bytes", "Log bytes written since the newest snapshot: what a start replays",

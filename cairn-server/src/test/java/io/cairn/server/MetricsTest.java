@@ -80,7 +80,10 @@ class MetricsTest {
             assertThat(m.get("cairn_checkpoint_in_progress")).isZero();
             assertThat(m.get("cairn_loading")).isZero();
             assertThat(m.get("cairn_net_input_bytes_total")).isPositive().isLessThanOrEqualTo(num(info, "total_net_input_bytes"));
-            assertThat(m.get("cairn_used_memory_bytes")).isPositive();
+            assertThat(m.get("cairn_used_memory_bytes")).isPositive().isEqualTo(num(info, "used_memory"));
+            assertThat(m.get("cairn_evicted_keys_total")).isZero().isEqualTo(num(info, "evicted_keys"));
+            assertThat(m.get("cairn_dataset_bytes")).isEqualTo(num(info, "cairn_bytes"));
+            assertThat(m.get("cairn_heap_used_bytes")).isPositive();
             assertThat(m.get("cairn_maxmemory_bytes")).isEqualTo(num(info, "maxmemory"));
             assertThat(m.get("cairn_uptime_seconds")).isCloseTo(num(info, "uptime_in_seconds"), within(1.5));
             // per command: calls and failures as commandstats has them, and the histogram saw every call
