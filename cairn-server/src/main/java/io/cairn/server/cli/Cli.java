@@ -145,6 +145,7 @@ public final class Cli {
     }
 
     private int interactive(Terminal given, Path home) {
+        session.probeEveryCommand();
         Terminal terminal = given;
         try {
             if (terminal == null) terminal = TerminalBuilder.builder().system(true).build();

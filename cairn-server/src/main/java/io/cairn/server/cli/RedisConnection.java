@@ -48,10 +48,11 @@ final class RedisConnection implements Closeable {
     /**
      * Whether the server has closed this connection since it was last used (it restarted, or timed the client out).
      * Writing to such a connection succeeds, and only the reply is lost, so the shell asks first, with a read that
-     * waits at most a millisecond, and only after the connection sat idle, so piped commands pay nothing.
+     * waits at most a millisecond, and unless {@code always}, only after the connection sat idle, so piped commands pay
+     * nothing.
      */
-    boolean closedWhileIdle() {
-        if (System.nanoTime() - lastUsed < PROBE_AFTER_IDLE_NANOS) return false;
+    boolean closedWhileIdle(boolean always) {
+        if (!always && System.nanoTime() - lastUsed < PROBE_AFTER_IDLE_NANOS) return false;
         try {
             if (bytesIn.available() > 0) return false;
             socket.setSoTimeout(1);

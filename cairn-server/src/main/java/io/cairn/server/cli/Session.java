@@ -26,6 +26,12 @@ final class Session implements AutoCloseable {
     private String db;
     private int resp;
     private CommandCatalog catalog;
+    /**
+     * Whether every command probes its connection first ({@link RedisConnection#closedWhileIdle}), however briefly it
+     * sat idle: the interactive shell, where a millisecond per command is nothing and a server restarted a moment ago
+     * must not cost the next command its reply. Piped and one-shot commands probe only after an idle spell.
+     */
+    private boolean probeEveryCommand;
 
     Session(CliOptions options) {
         this.options = options;
@@ -33,6 +39,10 @@ final class Session implements AutoCloseable {
         this.password = options.password;
         this.db = Integer.toString(options.db);
         this.resp = options.resp;
+    }
+
+    void probeEveryCommand() {
+        probeEveryCommand = true;
     }
 
     boolean isConnected() {
@@ -99,7 +109,7 @@ final class Session implements AutoCloseable {
      * server closed.
      */
     void send(List<byte[]> command, List<String> warnings) throws ConnectFailure, IOException {
-        if (conn != null && conn.closedWhileIdle()) disconnect();
+        if (conn != null && conn.closedWhileIdle(probeEveryCommand)) disconnect();
         boolean fresh = conn == null;
         connect(warnings);
         try {
