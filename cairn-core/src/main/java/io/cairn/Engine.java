@@ -1057,6 +1057,7 @@ final class Engine {
         checkOpen();
         byte[] c = liveCell(ks, key, true);
         if (ks.dropped) throw dropped(ks);
+        (c == null ? keyspaceMisses : keyspaceHits).increment();
         return c == null ? null : stringValue(c);
     }
 
@@ -1117,9 +1118,14 @@ final class Engine {
         if (ks.dropped) throw dropped(ks);
         long now = clock.millis();
         List<byte[]> out = new ArrayList<>(cells.length);
+        int hits = 0;
         for (byte[] c : cells) {
-            out.add(c != null && Cells.live(c, now) && Cells.type(c) == Cells.STRING ? Cells.value(c) : null);
+            boolean live = c != null && Cells.live(c, now);
+            if (live) hits++;
+            out.add(live && Cells.type(c) == Cells.STRING ? Cells.value(c) : null);
         }
+        keyspaceHits.add(hits);
+        keyspaceMisses.add(cells.length - hits);
         return out;
     }
 
@@ -1308,6 +1314,10 @@ final class Engine {
                 r = op.apply(t);
             } finally {
                 t.done = true;
+            }
+            if (t.mutations.isEmpty()) { // a read: its lookups count as Redis counts a read command's, a write's not
+                if (t.hits != 0) keyspaceHits.add(t.hits);
+                if (t.misses != 0) keyspaceMisses.add(t.misses);
             }
             List<Mutation> ms = t.mutations;
             if (!ms.isEmpty()) {
@@ -2007,6 +2017,13 @@ final class Engine {
         return false;
     }
 
+    /**
+     * Lookups of a key that was present, or absent, by reads: {@link #get}, {@link #getAll} and atomic blocks that
+     * wrote nothing (each key the block read from the store once); what Redis's keyspace_hits and _misses count.
+     */
+    private final java.util.concurrent.atomic.LongAdder keyspaceHits = new java.util.concurrent.atomic.LongAdder(),
+            keyspaceMisses = new java.util.concurrent.atomic.LongAdder();
+
     /** Called with each expired entry the expiry cycle removes, outside the store's locks; see {@link Cairn#onExpiry}. */
     volatile java.util.function.BiConsumer<String, byte[]> expiryListener;
     /** Expiry cycles run, the time they took, and those that stopped at their time budget with entries still due. */
@@ -2178,13 +2195,15 @@ final class Engine {
         if (wal == null) {
             return new Stats(keys, bytes, all.size(), 0, 0, recovery.lastSequence(), 0, 0, Duration.ZERO, Duration.ZERO,
                     expiredReclaimed, c.baseSequence(), 0, false, Duration.ZERO, false, 0, Duration.ZERO, usedMemory(),
-                    evictedKeys, expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped);
+                    evictedKeys, expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped,
+                    keyspaceHits.sum(), keyspaceMisses.sum());
         }
         return new Stats(keys, bytes, all.size(), wal.segmentCount(), wal.bytes(), wal.lastSequence(), wal.appends(),
                 wal.fsyncs(), Duration.ofNanos(wal.lastFsyncNanos()), Duration.ofNanos(wal.p99FsyncNanos()),
                 expiredReclaimed, c.baseSequence(), c.taken(), c.inProgress(), took, c.lastFailed(),
                 c.logBytesSinceCheckpoint(), Duration.ofNanos(c.lastPauseNanos()), usedMemory(), evictedKeys,
-                expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped);
+                expiredStale(), expireCycles, expireCycleTime(), expireCyclesCapped, keyspaceHits.sum(),
+                keyspaceMisses.sum());
     }
 
     RecoveryInfo recoveryInfo() {

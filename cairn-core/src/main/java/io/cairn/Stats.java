@@ -33,11 +33,14 @@ import java.time.Duration;
  * @param expireCycleTime the time those cycles took in all
  * @param expireCyclesCapped cycles that stopped at their time budget (a quarter of the interval) with entries still
  *     due: a backlog, removed over the next cycles
+ * @param keyspaceHits reads that found the key they looked up, since open: {@link Keyspace#get}, {@link Keyspace#getAll}
+ *     and each key an atomic block that wrote nothing read from the store (Redis's keyspace_hits)
+ * @param keyspaceMisses the same reads that found their key absent (Redis's keyspace_misses)
  */
 public record Stats(long keys, long bytes, int keyspaces, int walSegments, long walBytes, long lastSequence,
                     long writes, long fsyncs, Duration lastFsync, Duration p99Fsync, long expiredReclaimed,
                     long snapshotSequence, long checkpoints, boolean checkpointInProgress, Duration lastCheckpointTook,
                     boolean lastCheckpointFailed, long logBytesSinceCheckpoint, Duration lastCheckpointPause,
                     long usedMemory, long evictedKeys, long expiredStale, long expireCycles,
-                    Duration expireCycleTime, long expireCyclesCapped) {
+                    Duration expireCycleTime, long expireCyclesCapped, long keyspaceHits, long keyspaceMisses) {
 }

@@ -27,6 +27,8 @@ public final class Txn {
 
     final Engine engine;
     private final long now;
+    /** Keys this block looked up in the store, present and absent: the engine counts them if it wrote nothing. */
+    int hits, misses;
     final List<Mutation> mutations = new ArrayList<>(2);
     /** This block's writes by keyspace and key: the cell they leave, or {@link #DELETED}. */
     private Map<KeyspaceState, Map<ByteBuffer, byte[]>> written;
@@ -79,7 +81,12 @@ public final class Txn {
         }
         if (cleared != null && cleared.contains(ks)) return null;
         byte[] c = ks.index().touch(key); // an access, for LRU and LFU
-        return c != null && Cells.live(c, now) ? c : null;
+        if (c != null && Cells.live(c, now)) {
+            hits++;
+            return c;
+        }
+        misses++;
+        return null;
     }
 
     private void remember(KeyspaceState ks, byte[] key, byte[] cell) {

@@ -329,4 +329,30 @@ class KeyspaceTest {
             assertThat(db.getString("a")).isEqualTo("1");
         }
     }
+
+    /** Reads count the keys they found and missed (Redis's keyspace_hits and _misses); writes' lookups do not. */
+    @Test
+    void readsCountHitsAndMisses_writesDoNot() {
+        try (Cairn db = Cairn.open(dir, options())) {
+            Keyspace ks = db.defaultKeyspace();
+            byte[] k = "k".getBytes(StandardCharsets.UTF_8);
+            byte[] none = "none".getBytes(StandardCharsets.UTF_8);
+            ks.put(k, "v".getBytes(StandardCharsets.UTF_8));
+            db.hash("h").put("f", "1");
+            Stats before = db.stats();
+            ks.get(k);
+            ks.get(none);
+            ks.getAll(List.of(k, none, none));
+            db.atomically(tx -> tx.hash(ks, "h".getBytes(StandardCharsets.UTF_8)).get("f".getBytes(StandardCharsets.UTF_8)));
+            db.atomically(tx -> tx.contains(ks, none));
+            db.atomically(tx -> { // reads, then writes: a write's lookups are not counted
+                tx.get(ks, k);
+                tx.put(ks, none, k, 0);
+                return null;
+            });
+            Stats after = db.stats();
+            assertThat(after.keyspaceHits() - before.keyspaceHits()).isEqualTo(3);
+            assertThat(after.keyspaceMisses() - before.keyspaceMisses()).isEqualTo(4);
+        }
+    }
 }

@@ -52,8 +52,6 @@ final class Metrics implements AutoCloseable {
         counter("cairn_connections_received_total", "Connections accepted", () -> n.connectionsReceived.sum());
         counter("cairn_rejected_connections_total", "Connections refused (maxclients, protected mode)",
                 () -> n.rejectedConnections.sum());
-        counter("cairn_keyspace_hits_total", "Lookups of a key that existed", () -> n.keyspaceHits.sum());
-        counter("cairn_keyspace_misses_total", "Lookups of a key that did not exist", () -> n.keyspaceMisses.sum());
         counter("cairn_net_input_bytes_total", "Bytes read from clients", () -> n.netInputBytes.sum());
         counter("cairn_net_output_bytes_total", "Bytes written to clients", () -> n.netOutputBytes.sum());
         counter("cairn_error_replies_total", "Error replies sent (INFO total_error_replies)", () -> n.errorReplies.sum());
@@ -72,6 +70,10 @@ final class Metrics implements AutoCloseable {
                 s -> Blocking.of(server).size());
         storeCounter("cairn_expired_keys_total", "Keys removed because their time to live passed",
                 s -> n.expiredKeys.sum() + s.expiredReclaimed());
+        storeCounter("cairn_keyspace_hits_total", "Lookups by read commands of a key that existed (INFO keyspace_hits)",
+                n::keyspaceHits);
+        storeCounter("cairn_keyspace_misses_total", "Lookups by read commands of a key that did not exist"
+                + " (INFO keyspace_misses)", n::keyspaceMisses);
         storeGauge("cairn_keys", "Live keys in every keyspace", Stats::keys);
         storeGauge("cairn_used_memory_bytes", "The store's account of the memory its data holds, which maxmemory limits"
                 + " (INFO used_memory)", Stats::usedMemory);

@@ -100,7 +100,6 @@ final class BitCommands {
     private static void getbit(Client c, byte[][] a) {
         long offset = bitOffset(c, a[2]);
         byte[] v = c.keyspace().get(a[1]);
-        StringCommands.counted(c, v);
         long index = offset >>> 3;
         int bit = v != null && index < v.length && (v[(int) index] & (1 << (7 - (int) (offset & 7)))) != 0 ? 1 : 0;
         c.reply().integer(bit);
@@ -138,7 +137,6 @@ final class BitCommands {
 
     private static void bitcount(Client c, byte[][] a) {
         byte[] v = c.keyspace().get(a[1]);
-        StringCommands.counted(c, v);
         if (v == null) { // Redis answers a missing key before it reads the range
             c.reply().integer(0);
             return;
@@ -184,7 +182,6 @@ final class BitCommands {
         if (parsed != 0 && parsed != 1) throw Errors.error(BITPOS_BIT);
         int bit = (int) (long) parsed;
         byte[] v = c.keyspace().get(a[1]);
-        StringCommands.counted(c, v);
         if (v == null) { // an absent key is an infinite run of zeros
             c.reply().integer(bit == 1 ? -1 : 0);
             return;
@@ -354,7 +351,6 @@ final class BitCommands {
         Long[] replies = new Long[ops.size()];
         if (highestWrite < 0) { // only reads: no write, no record
             byte[] v = c.keyspace().get(key);
-            StringCommands.counted(c, v);
             for (int i = 0; i < ops.size(); i++) replies[i] = run(ops.get(i), v == null ? new byte[0] : v);
         } else {
             checkStoreLimit(c, highestWrite);

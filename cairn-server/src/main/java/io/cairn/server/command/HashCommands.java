@@ -173,7 +173,6 @@ final class HashCommands {
     private static void hget(Client c, byte[][] a) {
         Keyspace ks = c.keyspace();
         byte[] v = c.writer().atomically(tx -> tx.hash(ks, a[1]).get(a[2]));
-        StringCommands.counted(c, v);
         c.reply().bulk(v);
     }
 

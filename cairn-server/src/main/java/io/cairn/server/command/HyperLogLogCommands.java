@@ -86,7 +86,6 @@ final class HyperLogLogCommands {
             List<byte[]> values = ks.getAll(Arrays.asList(a).subList(1, a.length));
             byte[] max = new byte[HyperLogLog.REGISTERS];
             for (byte[] v : values) {
-                StringCommands.counted(c, v);
                 if (v == null) continue;
                 HyperLogLog h = open(v);
                 checked(() -> {
@@ -99,7 +98,6 @@ final class HyperLogLogCommands {
         }
         byte[] key = a[1];
         byte[] v = ks.get(key);
-        StringCommands.counted(c, v);
         if (v == null) {
             c.reply().integer(0);
             return;

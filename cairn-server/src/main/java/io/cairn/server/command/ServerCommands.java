@@ -483,8 +483,8 @@ final class ServerCommands {
         line(out, "expire_cycle_cpu_milliseconds", stats.expireCycleTime().toMillis());
         line(out, "evicted_keys", stats.evictedKeys());
         line(out, "evicted_clients", 0);
-        line(out, "keyspace_hits", n.keyspaceHits.sum());
-        line(out, "keyspace_misses", n.keyspaceMisses.sum());
+        line(out, "keyspace_hits", n.keyspaceHits(stats));
+        line(out, "keyspace_misses", n.keyspaceMisses(stats));
         line(out, "pubsub_channels", s.pubsub().channelCount());
         line(out, "pubsub_patterns", s.pubsub().patternCount());
         line(out, "pubsubshard_channels", 0);
@@ -664,7 +664,9 @@ final class ServerCommands {
                             for (Command cmd : everyCommand(c.server())) cmd.stats().reset();
                             Observability.of(c.server()).resetStats();
                             State st = state(c.server());
-                            st.expiredAtReset = c.server().store().stats().expiredReclaimed();
+                            io.cairn.Stats now = c.server().store().stats();
+                            st.expiredAtReset = now.expiredReclaimed();
+                            c.server().stats().resetKeyspaceStats(now);
                             c.reply().ok();
                         }))
                 .sub(Command.of("config|rewrite", 2, "admin noscript loading stale").group("server")

@@ -7,8 +7,8 @@ public final class ServerStats {
     public final LongAdder connectionsReceived = new LongAdder();
     public final LongAdder commandsProcessed = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
-    public final LongAdder keyspaceHits = new LongAdder();
-    public final LongAdder keyspaceMisses = new LongAdder();
+    /** The store's read counts when CONFIG RESETSTAT last ran: INFO reports what came since. */
+    private volatile long hitsAtReset, missesAtReset;
     public final LongAdder netInputBytes = new LongAdder();
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder errorReplies = new LongAdder();
@@ -24,8 +24,6 @@ public final class ServerStats {
         connectionsReceived.reset();
         commandsProcessed.reset();
         rejectedConnections.reset();
-        keyspaceHits.reset();
-        keyspaceMisses.reset();
         netInputBytes.reset();
         netOutputBytes.reset();
         errorReplies.reset();
@@ -34,5 +32,24 @@ public final class ServerStats {
         unexpectedErrorReplies.reset();
         readsProcessed.reset();
         writesProcessed.reset();
+    }
+
+    /**
+     * Starts keyspace_hits and keyspace_misses again from zero: the store counts its reads (all of them, as Redis
+     * counts every read command's lookups), and the server reports them from {@code store} now on.
+     */
+    public void resetKeyspaceStats(io.cairn.Stats store) {
+        hitsAtReset = store.keyspaceHits();
+        missesAtReset = store.keyspaceMisses();
+    }
+
+    /** INFO's keyspace_hits: lookups by read commands that found their key, since start or CONFIG RESETSTAT. */
+    public long keyspaceHits(io.cairn.Stats store) {
+        return Math.max(0, store.keyspaceHits() - hitsAtReset);
+    }
+
+    /** INFO's keyspace_misses: lookups by read commands that found no key. */
+    public long keyspaceMisses(io.cairn.Stats store) {
+        return Math.max(0, store.keyspaceMisses() - missesAtReset);
     }
 }

@@ -96,11 +96,6 @@ final class StringCommands {
     // ------------------------------------------------------------------ helpers
 
     /** Counts a read for INFO's keyspace_hits / keyspace_misses. */
-    static void counted(Client c, Object v) {
-        if (v == null) c.server().stats().keyspaceMisses.increment();
-        else c.server().stats().keyspaceHits.increment();
-    }
-
     /** The expiry a rewrite of {@code key} keeps: its current one, or none. */
     static long keptExpiry(Txn tx, Keyspace ks, byte[] key) {
         long at = tx.expiresAt(ks, key);
@@ -125,7 +120,6 @@ final class StringCommands {
 
     private static void get(Client c, byte[][] a) {
         byte[] v = c.keyspace().get(a[1]);
-        counted(c, v);
         c.reply().bulk(v);
     }
 
@@ -226,7 +220,6 @@ final class StringCommands {
             if (o.expire() != null) KeyEvents.fire(c, PubSub.GENERIC, "expire", key);
         }
         if (get) {
-            counted(c, old[0]);
             c.reply().bulk(old[0]);
         } else if (done) {
             c.reply().ok();
@@ -268,7 +261,6 @@ final class StringCommands {
             return prev;
         });
         KeyEvents.written(c, PubSub.STRING, "set", a[1], old == null);
-        counted(c, old);
         c.reply().bulk(old);
     }
 
@@ -280,7 +272,6 @@ final class StringCommands {
             return prev;
         });
         if (v != null) KeyEvents.fire(c, PubSub.GENERIC, "del", a[1]);
-        counted(c, v);
         c.reply().bulk(v);
     }
 
@@ -309,7 +300,6 @@ final class StringCommands {
             });
         }
         if (event[0] != null) KeyEvents.fire(c, PubSub.GENERIC, event[0], key);
-        counted(c, v);
         c.reply().bulk(v);
     }
 
@@ -317,7 +307,6 @@ final class StringCommands {
         List<byte[]> values = c.keyspace().getAll(Arrays.asList(a).subList(1, a.length));
         c.reply().array(values.size());
         for (byte[] v : values) {
-            counted(c, v);
             c.reply().bulk(v);
         }
     }
@@ -381,7 +370,6 @@ final class StringCommands {
 
     private static void strlen(Client c, byte[][] a) {
         byte[] v = c.keyspace().get(a[1]);
-        counted(c, v);
         c.reply().integer(v == null ? 0 : v.length);
     }
 
@@ -411,7 +399,6 @@ final class StringCommands {
         long start = Args.toLong(a[2]);
         long end = Args.toLong(a[3]);
         byte[] v = c.keyspace().get(a[1]);
-        counted(c, v);
         if (v == null) {
             c.reply().bulk(new byte[0]);
             return;
@@ -620,8 +607,6 @@ final class StringCommands {
             }
         }
         if (getIdx && getLen) throw Errors.error("ERR If you want both the length and indexes, please just use IDX.");
-        counted(c, values.get(0));
-        counted(c, values.get(1));
 
         int alen = x.length;
         int blen = y.length;
