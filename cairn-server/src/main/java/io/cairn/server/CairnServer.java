@@ -465,25 +465,20 @@ public final class CairnServer implements ServerContext, AutoCloseable {
 
     /** A key the store's expiry cycle removed: {@code expired} (class x), published at once, as Redis's active expiry. */
     private void expired(String keyspace, byte[] key) {
-        Keyspace[] d = dbs;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i].name().equals(keyspace)) {
-                pubsub.notifyNow(PubSub.EXPIRED, "expired", key, i);
-                return;
-            }
-        }
+        pubsub.notifyNow(PubSub.EXPIRED, "expired", key, dbNumbered(keyspace));
     }
 
     private void evicted(String keyspace, byte[] key) {
         Client c = EVICTING.get();
         if (c == null) return; // an eviction inside a write (another client raced past the check): not announced
+        pubsub.notify(c, PubSub.EVICTED, "evicted", key, dbNumbered(keyspace));
+    }
+
+    /** The numbered database that is the keyspace named {@code keyspace}, or -1 (a named keyspace: no events). */
+    private int dbNumbered(String keyspace) {
         Keyspace[] d = dbs;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i].name().equals(keyspace)) {
-                pubsub.notify(c, PubSub.EVICTED, "evicted", key, i);
-                return;
-            }
-        }
+        for (int i = 0; i < d.length; i++) if (d[i].name().equals(keyspace)) return i;
+        return -1;
     }
 
 

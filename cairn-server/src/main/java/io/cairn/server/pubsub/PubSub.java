@@ -110,12 +110,8 @@ public final class PubSub {
      * {@link Client#holdMessage}), so no subscriber hears of a write the server has not acknowledged.
      */
     public void notify(Client c, int type, String event, byte[] key, int db) {
-        int f = notifyFlags;
-        if ((f & type) == 0 || db < 0) return;
-        byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
-        byte[] dbBytes = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
-        if ((f & KEYSPACE) != 0) c.holdMessage(channel(KEYSPACE_PREFIX, dbBytes, key), ev);
-        if ((f & KEYEVENT) != 0) c.holdMessage(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
+        if ((notifyFlags & type) == 0 || db < 0) return; // before the method reference: every write calls this
+        emit(event, key, db, c::holdMessage);
     }
 
     /**
@@ -123,12 +119,17 @@ public final class PubSub {
      * calling thread, as {@link #notify(Client, int, String, byte[], int)} would with a reply.
      */
     public void notifyNow(int type, String event, byte[] key, int db) {
+        if ((notifyFlags & type) == 0 || db < 0) return;
+        emit(event, key, db, this::publish);
+    }
+
+    /** The keyspace and keyevent messages of one event, each handed to {@code sink} (channel, message). */
+    private void emit(String event, byte[] key, int db, java.util.function.BiConsumer<byte[], byte[]> sink) {
         int f = notifyFlags;
-        if ((f & type) == 0 || db < 0) return;
         byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
         byte[] dbBytes = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
-        if ((f & KEYSPACE) != 0) publish(channel(KEYSPACE_PREFIX, dbBytes, key), ev);
-        if ((f & KEYEVENT) != 0) publish(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
+        if ((f & KEYSPACE) != 0) sink.accept(channel(KEYSPACE_PREFIX, dbBytes, key), ev);
+        if ((f & KEYEVENT) != 0) sink.accept(channel(KEYEVENT_PREFIX, dbBytes, ev), key);
     }
 
     private static byte[] channel(byte[] prefix, byte[] db, byte[] suffix) {
