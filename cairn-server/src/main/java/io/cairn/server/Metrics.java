@@ -69,7 +69,7 @@ final class Metrics implements AutoCloseable {
         storeGauge("cairn_blocked_clients", "Clients blocked on a list, sorted set or SAVE",
                 s -> Blocking.of(server).size());
         storeCounter("cairn_expired_keys_total", "Keys removed because their time to live passed",
-                s -> n.expiredKeys.sum() + s.expiredReclaimed());
+                n::expiredKeys);
         storeCounter("cairn_keyspace_hits_total", "Lookups by read commands of a key that existed (INFO keyspace_hits)",
                 n::keyspaceHits);
         storeCounter("cairn_keyspace_misses_total", "Lookups by read commands of a key that did not exist"

@@ -111,7 +111,6 @@ final class ServerCommands {
 
     /** What these commands remember about one server beyond ServerStats. */
     static final class State {
-        volatile long expiredAtReset;
         volatile long peakMemory;
     }
 
@@ -260,7 +259,7 @@ final class ServerCommands {
                 case "clients" -> clients(out, s);
                 case "memory" -> memory(out, s, st, stats);
                 case "persistence" -> persistence(out, s, stats);
-                case "stats" -> stats(out, s, st, obs, stats);
+                case "stats" -> stats(out, s, obs, stats);
                 case "replication" -> replication(out, s);
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
@@ -456,7 +455,7 @@ final class ServerCommands {
         line(out, "cairn_recovery_ms", recovery.took().toMillis());
     }
 
-    private static void stats(StringBuilder out, ServerContext s, State st, Observability obs, Stats stats) {
+    private static void stats(StringBuilder out, ServerContext s, Observability obs, Stats stats) {
         ServerStats n = s.stats();
         out.append("# Stats\r\n");
         line(out, "total_connections_received", n.connectionsReceived.sum());
@@ -474,8 +473,7 @@ final class ServerCommands {
         line(out, "sync_full", 0);
         line(out, "sync_partial_ok", 0);
         line(out, "sync_partial_err", 0);
-        // the store's expirer reclaims every expired key; the server's own count adds expirations it performs itself
-        line(out, "expired_keys", n.expiredKeys.sum() + Math.max(0, stats.expiredReclaimed() - st.expiredAtReset));
+        line(out, "expired_keys", n.expiredKeys(stats)); // the store's expiry cycle removes every expired key
         // of the entries held, the share expired but not yet removed by the expiry cycle (exact, not sampled)
         long held = stats.keys() + stats.expiredStale();
         line(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", held == 0 ? 0.0 : stats.expiredStale() * 100.0 / held));
@@ -660,13 +658,9 @@ final class ServerCommands {
                 .sub(Command.of("config|resetstat", 2, "admin noscript loading stale").group("server")
                         .doc("Resets the server's statistics.", "2.0.0")
                         .run((c, a) -> {
-                            c.server().stats().reset();
+                            c.server().stats().reset(c.server().store().stats());
                             for (Command cmd : everyCommand(c.server())) cmd.stats().reset();
                             Observability.of(c.server()).resetStats();
-                            State st = state(c.server());
-                            io.cairn.Stats now = c.server().store().stats();
-                            st.expiredAtReset = now.expiredReclaimed();
-                            c.server().stats().resetKeyspaceStats(now);
                             c.reply().ok();
                         }))
                 .sub(Command.of("config|rewrite", 2, "admin noscript loading stale").group("server")
