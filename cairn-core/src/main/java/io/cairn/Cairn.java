@@ -303,6 +303,17 @@ public final class Cairn implements AutoCloseable {
     }
 
     /**
+     * The replica side of a store opened with {@link CairnOptions.Builder#replicatedLog} (cairn-cluster's state machine
+     * drives it).
+     *
+     * @throws IllegalStateException if the store is not replicated
+     */
+    public Replica replica() {
+        if (engine.replicated() == null) throw new IllegalStateException("the store in " + engine.directory() + " is not replicated");
+        return new Replica(engine);
+    }
+
+    /**
      * {@link #checkpoint()} on a background thread (Redis's BGSAVE); the future fails with
      * {@link CairnException.Code#BUSY} if a checkpoint is in progress already.
      */

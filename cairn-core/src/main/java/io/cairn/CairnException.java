@@ -48,7 +48,13 @@ public class CairnException extends RuntimeException {
          * {@link EvictionPolicy} cannot make room (it is {@link EvictionPolicy#NO_EVICTION}, or no key qualifies):
          * nothing of this call was applied. Reads, deletes and writes that shrink the data still succeed.
          */
-        OUT_OF_MEMORY
+        OUT_OF_MEMORY,
+        /**
+         * The store is replicated ({@link CairnOptions.Builder#replicatedLog}) and this node is not its group's leader,
+         * or stopped being the leader before the write was committed: nothing of this call is acknowledged. Retry on
+         * the leader.
+         */
+        NOT_LEADER
     }
 
     private final Code code;

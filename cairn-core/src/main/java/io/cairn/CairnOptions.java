@@ -44,6 +44,7 @@ public final class CairnOptions {
     private final int lfuLogFactor;
     private final Duration lfuDecayTime;
     private final LoadProgress loadProgress;
+    private final ReplicatedLog replicatedLog;
 
     private CairnOptions(Builder b) {
         this.fsyncPolicy = b.fsyncPolicy;
@@ -67,6 +68,7 @@ public final class CairnOptions {
         this.lfuLogFactor = b.lfuLogFactor;
         this.lfuDecayTime = b.lfuDecayTime;
         this.loadProgress = b.loadProgress;
+        this.replicatedLog = b.replicatedLog;
     }
 
     /** The defaults: fsync ALWAYS, 64 MiB preallocated segments, 512 MiB key and value limits, no salvage. */
@@ -102,6 +104,7 @@ public final class CairnOptions {
         b.lfuLogFactor = lfuLogFactor;
         b.lfuDecayTime = lfuDecayTime;
         b.loadProgress = loadProgress;
+        b.replicatedLog = replicatedLog;
         return b;
     }
 
@@ -128,6 +131,9 @@ public final class CairnOptions {
 
     /** Where the open reports its progress; null if none was given. */
     public LoadProgress loadProgress() { return loadProgress; }
+
+    /** The replicated log in place of the store's own write-ahead log, or null (see {@link Builder#replicatedLog}). */
+    public ReplicatedLog replicatedLog() { return replicatedLog; }
 
     @Override
     public String toString() {
@@ -163,6 +169,7 @@ public final class CairnOptions {
         private int lfuLogFactor = 10;
         private Duration lfuDecayTime = Duration.ofMinutes(1);
         private LoadProgress loadProgress;
+        private ReplicatedLog replicatedLog;
 
         private Builder() {
         }
@@ -355,6 +362,17 @@ public final class CairnOptions {
          * Where the open reports how far it has got (snapshot loaded, log replayed), for another thread to read while
          * {@link Cairn#open} runs; none by default (the open still logs its progress every few seconds).
          */
+        /**
+         * Makes the store one replica of a replicated group (cairn-cluster): its records go to {@code log} (the group's
+         * Raft log) instead of its own write-ahead log, a write is durable once the group has committed it, and the
+         * store keeps no log of its own (its snapshots, taken when the group asks through {@link Cairn#replica()},
+         * are what the group's log is purged against). Not for applications: cairn-cluster sets it.
+         */
+        public Builder replicatedLog(ReplicatedLog log) {
+            this.replicatedLog = Objects.requireNonNull(log, "replicatedLog");
+            return this;
+        }
+
         public Builder loadProgress(LoadProgress progress) {
             this.loadProgress = Objects.requireNonNull(progress, "loadProgress");
             return this;

@@ -63,6 +63,11 @@ final class Checkpoints {
     private final ReentrantLock running = new ReentrantLock();
     /** The newest snapshot taken or loaded: what the keyspaces' dirty bits are relative to. */
     private volatile Manifest base;
+
+    /** The newest snapshot's manifest (loaded at open or written since), or null: a replica's place in its group's log. */
+    Manifest newest() {
+        return base;
+    }
     private final List<Path> damaged = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean inProgress;
@@ -87,7 +92,8 @@ final class Checkpoints {
                             long bytes) {
     }
 
-    private record Capture(long sequence, long created, int nextKeyspaceId, List<Captured> keyspaces, int flags) {
+    private record Capture(long sequence, long created, int nextKeyspaceId, List<Captured> keyspaces, int flags,
+                           long replicaTerm, long replicaIndex) {
     }
 
     Checkpoints(Engine engine, FileLayer files) {
@@ -498,6 +504,7 @@ final class Checkpoints {
         if (engine.recoveryInfo().recordsReplayed() == 0) appendedAtBase = 0;
         CairnOptions o = engine.options();
         if (o.checkpointInterval().isZero() && o.checkpointLogBytes() == 0) return;
+        if (o.replicatedLog() != null) return; // a replica's group asks for its snapshots (Replica#checkpoint)
         thread = new Thread(this::loop, "cairn-checkpoint");
         thread.setDaemon(true);
         thread.start();
@@ -572,7 +579,7 @@ final class Checkpoints {
     volatile long timerChecks;
 
     long logBytesSinceCheckpoint() {
-        Wal wal = engine.wal;
+        io.cairn.wal.RecordLog wal = engine.wal;
         return wal == null ? 0 : Math.max(0, wal.appendedBytes() - appendedAtBase);
     }
 
@@ -697,7 +704,7 @@ final class Checkpoints {
             long created = Math.max(engine.lastTick, engine.clock().millis());
             lastPauseNanos = System.nanoTime() - locked;
             return new Capture(seq, created, engine.nextKeyspaceId, ks,
-                    engine.timedLog() ? SnapshotDescriptor.FLAG_TIMED_LOG : 0);
+                    engine.timedLog() ? SnapshotDescriptor.FLAG_TIMED_LOG : 0, engine.replicaTerm, engine.replicaIndex);
         } finally {
             engine.writeLock.unlock();
         }
@@ -798,7 +805,7 @@ final class Checkpoints {
         long created = endTime.getAsLong();
         files.syncDirectory(into);
         return new Manifest(cap.sequence(), created, prev == null ? 0 : prev.sequence(), cap.nextKeyspaceId(), out,
-                cap.flags(), consistent);
+                cap.flags(), consistent, cap.replicaTerm(), cap.replicaIndex());
     }
 
     /** Whether no key of partition {@code p} of {@code parts} changed: its run of fine bits is all clear. */
@@ -1137,7 +1144,7 @@ final class Checkpoints {
             }
             long created = point instanceof RestorePoint.AtTime t ? Engine.epochMillis(t.instant(), "instant") : time[0];
             Capture cap = new Capture(Math.max(reached[0], 1), created == 0 ? System.currentTimeMillis() : created,
-                    e.nextKeyspaceId, ks, 0);
+                    e.nextKeyspaceId, ks, 0, 0, 0);
             Path snapTo = target.resolve(SnapshotDescriptor.DIRECTORY);
             Files.createDirectories(snapTo);
             long endTime = cap.created();

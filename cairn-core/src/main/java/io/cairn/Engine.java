@@ -83,7 +83,15 @@ final class Engine {
     private KeyspaceState[] byId = new KeyspaceState[16];
     private volatile Map<String, KeyspaceState> byName = Map.of();
     int nextKeyspaceId;
-    Wal wal;
+    io.cairn.wal.RecordLog wal;
+    /** On a replicated store (CairnOptions.replicatedLog), the same object as {@link #wal}; null otherwise. */
+    private ReplicatedRecordLog replicated;
+    /**
+     * On a replicated store, the Raft term and index of the last entry of the group's log whose records are all
+     * applied here: the place a snapshot captured now holds in that log. Written under the write lock.
+     */
+    long replicaTerm;
+    long replicaIndex;
     Checkpoints checkpoints;
     /** The newest TIME record's instant (epoch ms): written before the first write of each new millisecond. */
     long lastTick;
@@ -179,10 +187,16 @@ final class Engine {
             loadLog = null;
         }
         if (!byName.containsKey(Cairn.DEFAULT_KEYSPACE)) {
-            run(null, () -> {
-                log(new Mutation.CreateKeyspace(nextKeyspaceId, Cairn.DEFAULT_KEYSPACE, options.defaultIndexKind()));
-                return null;
-            });
+            if (replicated != null) {
+                // every replica of a new group starts from the same state without a record: one that it logged
+                // would be decided by each node on its own
+                bootstrapKeyspaces(List.of(Cairn.DEFAULT_KEYSPACE));
+            } else {
+                run(null, () -> {
+                    log(new Mutation.CreateKeyspace(nextKeyspaceId, Cairn.DEFAULT_KEYSPACE, options.defaultIndexKind()));
+                    return null;
+                });
+            }
         }
         dropUnfinishedLoads();
         checkpoints.start();
@@ -215,11 +229,19 @@ final class Engine {
 
     /** Replaces the whole in-memory state with {@code states} (snapshot loading; nothing else runs yet). */
     void install(List<KeyspaceState> states, int nextId) {
+        KeyspaceState[] before = byId;
         byId = new KeyspaceState[16];
         byName = Map.of();
         nextKeyspaceId = 0;
         large.clear();
-        for (KeyspaceState ks : states) {
+        for (KeyspaceState loaded : states) {
+            // a replica reloading keeps the state objects its handles hold (Keyspace.state) for keyspaces that remain
+            KeyspaceState old = loaded.id < before.length ? before[loaded.id] : null;
+            KeyspaceState ks = loaded;
+            if (old != null && !old.dropped) {
+                old.takeFrom(loaded);
+                ks = old;
+            }
             addKeyspace(ks);
             if (ks.oversized != null) {
                 for (byte[] c : ks.oversized) {
@@ -258,6 +280,15 @@ final class Engine {
     private void recover(FileLayer files, long t0) throws IOException {
         Checkpoints.Loaded snap = checkpoints.recover();
         long floor = snap.sequence();
+        if (options.replicatedLog() != null) {
+            // a replica keeps no log of its own: the group's log replays what follows the snapshot (Replica#apply)
+            replicated = new ReplicatedRecordLog(options.replicatedLog(), dir, floor);
+            wal = replicated;
+            notePosition(checkpoints.newest());
+            recovery = new RecoveryInfo(0, 0, 0, !snap.skipped().isEmpty(), null, -1, null, floor,
+                    Duration.ofNanos(System.nanoTime() - t0), floor, snap.entries(), snap.took(), snap.skipped());
+            return;
+        }
         Wal.Config config = new Wal.Config(options.fsyncPolicy(), options.segmentSize(), options.preallocate(),
                 options.gatherWrites());
         long[] replayed = new long[1];
@@ -951,6 +982,10 @@ final class Engine {
         if (readOnly) {
             throw new CairnException(CairnException.Code.READ_ONLY, "this is a read-only view of a snapshot of " + dir);
         }
+        if (replicated != null && !replicated.log().writable()) {
+            throw new CairnException(CairnException.Code.NOT_LEADER, "this replica of " + dir
+                    + " does not lead its group now: writes go to the leader");
+        }
         if (ks != null && ks.dropped) throw dropped(ks);
     }
 
@@ -1500,7 +1535,7 @@ final class Engine {
     }
 
     boolean isDurable(long seq) {
-        return wal.durableSequence() >= seq || options.fsyncPolicy().mode() != FsyncPolicy.Mode.ALWAYS;
+        return wal.durableSequence() >= seq || (replicated == null && options.fsyncPolicy().mode() != FsyncPolicy.Mode.ALWAYS);
     }
 
     CompletableFuture<Void> whenDurable(long seq) {
@@ -1966,25 +2001,47 @@ final class Engine {
                     Index index = ks.index();
                     KeyspaceState.Expiry head = ks.earliestExpiry();
                     if (head == null || head.at() > now) break;
-                    // under the batch lock, so that counting readers see an entry and its expiry go together
-                    long stamp = batchLock.writeLock();
-                    try {
+                    if (replicated != null) {
+                        // a replica changes only through its group's log: the leader deletes what expired with
+                        // ordinary DELETE records, which every replica applies at the same point of the log
+                        if (!replicated.log().writable()) break keyspaces;
+                        List<Mutation> deletes = new ArrayList<>();
                         while (n < EXPIRE_CHUNK) {
                             KeyspaceState.Expiry first = ks.earliestExpiry();
                             if (first == null || first.at() > now) break;
-                            ks.expiries.remove(first);
                             byte[] c = index.get(first.key());
                             if (c != null && Cells.expireAt(c) == first.at()) {
-                                index.remove(first.key());
-                                ks.addBytes(-(first.key().length + valueBytes(c)));
-                                release(index, c);
-                                removed++;
+                                deletes.add(new Mutation.Delete(ks.id, first.key()));
                                 if (told != null) told.add(first.key());
                             }
+                            ks.expiries.remove(first); // the DELETE's apply would; a stale entry goes here
                             n++;
                         }
-                    } finally {
-                        batchLock.unlockWrite(stamp);
+                        if (!deletes.isEmpty()) {
+                            log(deletes.size() == 1 ? deletes.get(0) : new Mutation.Batch(deletes));
+                            removed = deletes.size();
+                        }
+                    } else {
+                        // under the batch lock, so that counting readers see an entry and its expiry go together
+                        long stamp = batchLock.writeLock();
+                        try {
+                            while (n < EXPIRE_CHUNK) {
+                                KeyspaceState.Expiry first = ks.earliestExpiry();
+                                if (first == null || first.at() > now) break;
+                                ks.expiries.remove(first);
+                                byte[] c = index.get(first.key());
+                                if (c != null && Cells.expireAt(c) == first.at()) {
+                                    index.remove(first.key());
+                                    ks.addBytes(-(first.key().length + valueBytes(c)));
+                                    release(index, c);
+                                    removed++;
+                                    if (told != null) told.add(first.key());
+                                }
+                                n++;
+                            }
+                        } finally {
+                            batchLock.unlockWrite(stamp);
+                        }
                     }
                     expiredReclaimed = expiredReclaimed + removed; // written under the write lock only
                 } finally {
@@ -2353,6 +2410,125 @@ final class Engine {
                 dropKeyspace(n);
             }
         }
+    }
+
+    // ================================================================== replication
+
+    /** The replica side of a replicated store, or null. */
+    ReplicatedRecordLog replicated() {
+        return replicated;
+    }
+
+    private void notePosition(io.cairn.snapshot.Manifest m) {
+        replicaTerm = m == null ? 0 : m.replicaTerm();
+        replicaIndex = m == null ? 0 : m.replicaIndex();
+    }
+
+    /**
+     * Creates keyspaces without log records, identically on every replica of a new group (ids in order); only on a
+     * replica that holds nothing yet.
+     */
+    void bootstrapKeyspaces(List<String> names) {
+        writeLock.lock();
+        try {
+            for (String name : names) {
+                if (byName.containsKey(name)) continue;
+                applySeq = 0;
+                apply(new Mutation.CreateKeyspace(nextKeyspaceId, name, options.defaultIndexKind()));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Applies record {@code seq}, decided by the group's leader, on a replica: true if applied, false if this replica
+     * holds it already (a snapshot covers it, or it decided the record itself). Sequences may skip numbers (see
+     * {@link ReplicatedLog#nextSequence}).
+     */
+    boolean applyReplicated(long seq, ByteBuffer payload) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            if (seq <= replicated.lastSequence()) return false;
+            replay(seq, payload);
+            replicated.applied(seq);
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Every record of the group's log entry {@code (term, index)} is applied here (under the caller's ordering). */
+    void appliedEntry(long term, long index) {
+        writeLock.lock();
+        try {
+            replicaTerm = term;
+            replicaIndex = index;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Throws the in-memory state away and loads the newest snapshot in the store's directory again (which the group may
+     * just have replaced with the leader's): a replica that lost records it decided but never committed, or that
+     * installed a snapshot. Handles stay valid for keyspaces the snapshot holds. Returns the snapshot's manifest, or
+     * null if there is none (the state is then empty, as at a new group's start).
+     */
+    io.cairn.snapshot.Manifest reloadReplica(List<String> bootstrap) {
+        writeLock.lock();
+        long stamp = batchLock.writeLock();
+        try {
+            checkOpen();
+            releaseLock();
+            acquireLock();
+            checkpoints = new Checkpoints(this, files);
+            List<KeyspaceState> old = states();
+            Checkpoints.Loaded snap = checkpoints.recover();
+            io.cairn.snapshot.Manifest m = checkpoints.newest();
+            if (m == null) {
+                // nothing to load: an empty state, as a new group's replicas start
+                for (KeyspaceState ks : old) {
+                    ks.takeFrom(new KeyspaceState(ks.id, ks.name, Index.create(ks.index().kind())));
+                }
+                byId = new KeyspaceState[16];
+                byName = Map.of();
+                nextKeyspaceId = 0;
+                large.clear();
+                for (String name : bootstrap) {
+                    KeyspaceState existing = null;
+                    for (KeyspaceState ks : old) if (ks.name.equals(name) && ks.id == nextKeyspaceId) existing = ks;
+                    if (existing != null) addKeyspace(existing);
+                    else {
+                        applySeq = 0;
+                        apply(new Mutation.CreateKeyspace(nextKeyspaceId, name, options.defaultIndexKind()));
+                    }
+                }
+            }
+            for (KeyspaceState ks : old) if (byId.length <= ks.id || byId[ks.id] != ks) ks.dropped = true;
+            replicated.reset(snap.sequence());
+            notePosition(m);
+            checkpoints.start();
+            return m;
+        } catch (IOException e) {
+            throw new CairnException(CairnException.Code.IO_ERROR, "could not reload the replica in " + dir + ": " + e, e);
+        } finally {
+            batchLock.unlockWrite(stamp);
+            writeLock.unlock();
+        }
+    }
+
+    /** The newest snapshot's manifest: a replica's place in its group's log. */
+    io.cairn.snapshot.Manifest newestSnapshot() {
+        return checkpoints.newest();
+    }
+
+    /** A checkpoint for the group (a replica's snapshot), allowed on any replica, leader or not. */
+    SnapshotInfo checkpointReplica() {
+        checkOpen();
+        checkNotInGroup("a checkpoint");
+        return checkpoints.take();
     }
 
     // ================================================================== snapshots

@@ -84,6 +84,18 @@ final class KeyspaceState {
         return index;
     }
 
+    /** Becomes {@code loaded} (same id): a replica reloading a snapshot keeps the objects its handles hold. */
+    void takeFrom(KeyspaceState loaded) {
+        name = loaded.name;
+        index = loaded.index;
+        dropped = false;
+        dirty = allDirty();
+        bytes(loaded.bytes());
+        oversized = loaded.oversized;
+        expiries.clear();
+        expiries.addAll(loaded.expiries);
+    }
+
     void index(Index index) {
         this.index = index;
     }

@@ -24,9 +24,12 @@ import java.util.List;
  * @param keyspaces every keyspace at {@code sequence}
  * @param flags {@link SnapshotDescriptor#FLAG_TIMED_LOG} if the log after it carries TIME records
  * @param consistentSequence E: the parts plus the log records {@code sequence+1..E} are exactly the store at E
+ * @param replicaTerm on a replicated store, the Raft term of {@code replicaIndex}; 0 otherwise
+ * @param replicaIndex on a replicated store, the last entry of the group's Raft log whose records are all at or before
+ *                     {@code sequence} (the snapshot's place in that log); 0 otherwise
  */
 public record Manifest(long sequence, long createdMillis, long previous, int nextKeyspaceId, List<KeyspaceEntry> keyspaces,
-                       int flags, long consistentSequence) {
+                       int flags, long consistentSequence, long replicaTerm, long replicaIndex) {
     /** One keyspace: its identity and its parts, one per partition. */
     public record KeyspaceEntry(int id, int kind, String name, long entries, long bytes, List<PartRef> parts) {
     }
@@ -40,6 +43,7 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
 
     public Manifest {
         keyspaces = List.copyOf(keyspaces);
+        if (replicaTerm < 0 || replicaTerm > 0xFFFF_FFFFL) throw new IllegalArgumentException("replica term " + replicaTerm);
     }
 
     public long entries() {
@@ -71,8 +75,8 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.put(SnapshotDescriptor.MANIFEST_MAGIC).putInt(SnapshotDescriptor.VERSION)
                 .putInt(SnapshotDescriptor.MANIFEST_HEADER_LENGTH).putLong(sequence).putLong(createdMillis)
-                .putLong(previous).putInt(nextKeyspaceId).putInt(keyspaces.size()).putLong(entries()).putInt(flags).putInt(0)
-                .putLong(consistentSequence).putLong(0);
+                .putLong(previous).putInt(nextKeyspaceId).putInt(keyspaces.size()).putLong(entries()).putInt(flags).putInt((int) replicaTerm)
+                .putLong(consistentSequence).putLong(replicaIndex);
         for (int i = 0; i < keyspaces.size(); i++) {
             KeyspaceEntry k = keyspaces.get(i);
             byte[] n = names.get(i);
@@ -112,6 +116,8 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
             int flags = b.getInt(56);
             if (count < 0 || count > a.length / 27) throw new SnapshotException(file, 44, "keyspace count " + count + " out of range");
             long consistent = b.getLong(64);
+            long replicaTerm = Integer.toUnsignedLong(b.getInt(60));
+            long replicaIndex = b.getLong(72);
             b.position(b.getInt(12));
             List<KeyspaceEntry> ks = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -131,7 +137,7 @@ public record Manifest(long sequence, long createdMillis, long previous, int nex
                 ks.add(new KeyspaceEntry(id, kind, new String(name, StandardCharsets.UTF_8), entries, bytes, refs));
             }
             if (b.position() != a.length - 4) throw new SnapshotException(file, b.position(), "manifest has trailing bytes");
-            return new Manifest(seq, created, previous, nextId, ks, flags, consistent);
+            return new Manifest(seq, created, previous, nextId, ks, flags, consistent, replicaTerm, replicaIndex);
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new SnapshotException(file, b.position(), "manifest is cut short");
         }

@@ -53,7 +53,7 @@ import java.util.zip.CRC32C;
  * leaves the durability of recent writes unknown: their callers get an error and the log refuses further appends until
  * the store is reopened and recovery re-establishes what is on disk.
  */
-public final class Wal implements Closeable {
+public final class Wal implements RecordLog {
     /** Settings the log needs. */
     public record Config(FsyncPolicy policy, long segmentSize, boolean preallocate, boolean gather) {
         public Config(FsyncPolicy policy, long segmentSize, boolean preallocate) {

@@ -1,0 +1,261 @@
+package io.cairn.cluster;
+
+import io.cairn.Cairn;
+import io.cairn.CairnException;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One node of a replicated Cairn group: a Ratis server (gRPC between nodes) whose state machine is a Cairn store.
+ * {@link #store()} is the store: reads on any node, writes on the leader, where each write returns once the group has
+ * committed it. See docs/architecture.md, "Replication".
+ */
+public final class ClusterNode implements Closeable {
+    /** The largest message between nodes; an entry (so a record, so a value) must fit in {@link #MAX_ENTRY}. */
+    static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("32MB");
+    static final SizeInBytes MAX_MESSAGE = SizeInBytes.valueOf("40MB");
+
+    private final ClusterOptions options;
+    private final RaftGroupId groupId;
+    private final RaftServer server;
+    private final CairnStateMachine machine;
+    private final RaftServer.Division division;
+    private final Cairn store;
+    private final RaftProperties properties;
+    private final ClientId readClient = ClientId.randomId();
+    private final AtomicLong readCall = new AtomicLong();
+
+    private ClusterNode(ClusterOptions options) throws IOException {
+        this.options = options;
+        this.groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("cairn-group:" + options.groupName()).getBytes(StandardCharsets.UTF_8)));
+        this.properties = properties(options);
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Member m : options.members()) peers.add(m.peer());
+        boolean member = options.members().contains(options.self());
+        RaftGroup group = member ? RaftGroup.valueOf(groupId, peers) : RaftGroup.valueOf(groupId);
+        this.machine = new CairnStateMachine(options);
+        this.server = RaftServer.newBuilder()
+                .setServerId(options.self().peerId())
+                .setGroup(group)
+                .setStateMachine(machine)
+                .setProperties(properties)
+                .setParameters(new Parameters())
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        this.division = server.getDivision(groupId);
+        machine.started(division);
+        this.store = machine.opened().join();
+    }
+
+    /** Starts this node: opens its store (its newest snapshot), joins the group and replays the log after it. */
+    public static ClusterNode start(ClusterOptions options) throws IOException {
+        return new ClusterNode(options);
+    }
+
+    private static RaftProperties properties(ClusterOptions o) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, o.self().host());
+        GrpcConfigKeys.Server.setPort(p, o.self().busPort());
+        GrpcConfigKeys.setMessageSizeMax(p, MAX_MESSAGE);
+        RaftServerConfigKeys.setStorageDir(p, List.of(o.dir().resolve("raft").toFile()));
+        long min = o.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * min), TimeUnit.MILLISECONDS));
+        // reads: ReadIndex (Raft section 6.4), optionally on the leader's lease
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, o.leaseReads());
+        // snapshots: the store's own, every snapshotEntries entries; then the log is purged up to the snapshot but for
+        // the last snapshotEntries entries, so a member away for less than that catches up from the log, one further
+        // behind from the snapshot. (Purging only what every member has: a member that never returns would keep the
+        // whole log forever.)
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, o.snapshotEntries());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, o.snapshotEntries());
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, Math.max(1, o.snapshotEntries() / 2)));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(o.logSegmentBytes()));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
+        RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY.getSize() + (1 << 20)));
+        return p;
+    }
+
+    /** The store: reads anywhere; writes only on the leader ({@code NOT_LEADER} elsewhere). */
+    public Cairn store() {
+        return store;
+    }
+
+    public Member self() {
+        return options.self();
+    }
+
+    public ClusterOptions options() {
+        return options;
+    }
+
+    /** Whether this node leads the group and has applied everything committed before its term (may decide writes). */
+    public boolean isLeader() {
+        return division.getInfo().isLeader() && division.getInfo().isLeaderReady();
+    }
+
+    /** The leader as this node knows it. */
+    public Optional<Member> leader() {
+        RaftPeerId id = division.getInfo().getLeaderId();
+        if (id == null) return Optional.empty();
+        RaftPeer p = division.getRaftConf().getPeer(id);
+        return Optional.of(p != null ? Member.of(p) : Member.parse(id.toString()));
+    }
+
+    /** The group's voting members, in the current configuration. */
+    public List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        for (RaftPeer p : division.getRaftConf().getCurrentPeers()) out.add(Member.of(p));
+        out.sort(java.util.Comparator.comparing(Member::name));
+        return out;
+    }
+
+    /** Whether {@code m} answered the leader lately (as the leader sees it); true where this node cannot tell. */
+    public boolean reachable(Member m) {
+        if (m.equals(self())) return true;
+        RaftProtos.RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        if (role.hasLeaderInfo()) {
+            for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                if (f.getId().getId().toStringUtf8().equals(m.name())) {
+                    return f.getLastRpcElapsedTimeMs() < 3 * options.electionTimeout().toMillis();
+                }
+            }
+            return false;
+        }
+        return leader().isPresent(); // a follower hears only from the leader
+    }
+
+    public long term() {
+        return division.getInfo().getCurrentTerm();
+    }
+
+    public long commitIndex() {
+        return division.getRaftLog().getLastCommittedIndex();
+    }
+
+    /** How many times this node loaded a snapshot the leader sent it. */
+    public long snapshotsInstalled() {
+        return machine.installs.get();
+    }
+
+    public long appliedIndex() {
+        return division.getInfo().getLastAppliedIndex();
+    }
+
+    /** Called whenever the leader changes or becomes ready. */
+    public void onRoleChange(Runnable r) {
+        machine.onRoleChange = r;
+    }
+
+    /**
+     * A linearizable read barrier: completes once this node has confirmed it still leads (ReadIndex, or its lease) and
+     * every record up to {@code seq} (the store's last sequence when the read ran) is committed. A read that ran on the
+     * leader's store before it and answers after it is linearizable. Fails with NOT_LEADER otherwise.
+     */
+    public CompletableFuture<Void> readBarrier(long seq) {
+        RaftClientRequest req = RaftClientRequest.newBuilder()
+                .setClientId(readClient)
+                .setServerId(division.getId())
+                .setGroupId(groupId)
+                .setCallId(readCall.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType(false, false, false))
+                .build();
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = ((RaftClientAsynchronousProtocol) division).submitClientRequestAsync(req);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(RaftLink.notLeader("could not confirm the leadership: " + e.getMessage()));
+        }
+        return reply.thenCompose(r -> {
+            if (!r.isSuccess()) {
+                return CompletableFuture.failedFuture(RaftLink.notLeader("this node could not confirm it leads the group: "
+                        + r.getException()));
+            }
+            return seq <= 0 ? CompletableFuture.completedFuture(null) : machine.link.whenCommitted(seq);
+        });
+    }
+
+    /** Adds a member (Raft configuration change); completes once the new configuration is committed. */
+    public CompletableFuture<Void> addMember(Member m) {
+        return changeMembers(peers -> {
+            if (peers.stream().anyMatch(p -> p.getId().equals(m.peerId()))) {
+                throw new CairnException(CairnException.Code.INVALID_ARGUMENT, m.name() + " is a member already");
+            }
+            peers.add(m.peer());
+        });
+    }
+
+    /** Removes a member by name ({@code host:port}); completes once the new configuration is committed. */
+    public CompletableFuture<Void> removeMember(String name) {
+        return changeMembers(peers -> {
+            if (!peers.removeIf(p -> p.getId().toString().equals(name))) {
+                throw new CairnException(CairnException.Code.INVALID_ARGUMENT, name + " is not a member");
+            }
+            if (peers.isEmpty()) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "a group cannot lose its last member");
+        });
+    }
+
+    private CompletableFuture<Void> changeMembers(java.util.function.Consumer<List<RaftPeer>> change) {
+        return CompletableFuture.runAsync(() -> {
+            List<RaftPeer> peers = new ArrayList<>(division.getRaftConf().getCurrentPeers());
+            change.accept(peers);
+            RaftGroup group = RaftGroup.valueOf(groupId, division.getRaftConf().getCurrentPeers());
+            RaftProperties cp = new RaftProperties();
+            RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
+            GrpcConfigKeys.setMessageSizeMax(cp, MAX_MESSAGE);
+            try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(cp).build()) {
+                RaftClientReply r = client.admin().setConfiguration(peers);
+                if (!r.isSuccess()) {
+                    throw new CairnException(CairnException.Code.IO_ERROR, "the configuration change failed: " + r.getException());
+                }
+            } catch (IOException e) {
+                throw new CairnException(CairnException.Code.IO_ERROR, "the configuration change failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Stops this node: the Ratis server, then the store (the log is the group's; nothing is lost). */
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,90 @@
+package io.cairn.cluster;
+
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A member of the group: where clients reach it ({@code host:port}, also its name and its Raft peer id) and its Raft
+ * port ({@code busPort}, Redis Cluster's "cluster bus" port; port + 10000 unless given).
+ */
+public record Member(String host, int port, int busPort) {
+    public Member {
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("a member needs a host");
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port + " is not a TCP port");
+        if (busPort < 1 || busPort > 65535) throw new IllegalArgumentException("bus port " + busPort + " is not a TCP port");
+    }
+
+    /** {@code host:port} with the Raft port port + 10000, as Redis Cluster's bus port defaults. */
+    public static Member of(String host, int port) {
+        return new Member(host, port, port + 10000);
+    }
+
+    /** Parses {@code host:port} or {@code host:port@busport} (CLUSTER NODES's form). */
+    public static Member parse(String s) {
+        String text = s.trim();
+        int at = text.indexOf('@');
+        String addr = at < 0 ? text : text.substring(0, at);
+        int colon = addr.lastIndexOf(':');
+        if (colon <= 0 || colon == addr.length() - 1) {
+            throw new IllegalArgumentException("'" + s + "' is not host:port or host:port@busport");
+        }
+        try {
+            int port = Integer.parseInt(addr.substring(colon + 1));
+            int bus = at < 0 ? port + 10000 : Integer.parseInt(text.substring(at + 1));
+            return new Member(addr.substring(0, colon), port, bus);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not host:port or host:port@busport: " + e.getMessage());
+        }
+    }
+
+    /** {@code host:port}: the member's name and Raft peer id. */
+    public String name() {
+        return host + ":" + port;
+    }
+
+    /** Redis Cluster's node id: the SHA-1 of the name in lower-case hex, the same on every node. */
+    public String id() {
+        return idOf(name());
+    }
+
+    public static String idOf(String name) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    RaftPeerId peerId() {
+        return RaftPeerId.valueOf(name());
+    }
+
+    RaftPeer peer() {
+        return RaftPeer.newBuilder().setId(peerId()).setAddress(host + ":" + busPort).build();
+    }
+
+    static Member of(RaftPeer peer) {
+        Member named = parse(peer.getId().toString());
+        String address = peer.getAddress();
+        int bus = named.busPort();
+        if (address != null) {
+            int colon = address.lastIndexOf(':');
+            try {
+                bus = Integer.parseInt(address.substring(colon + 1));
+            } catch (RuntimeException e) {
+                // keep the default
+            }
+        }
+        return new Member(named.host(), named.port(), bus);
+    }
+
+    @Override
+    public String toString() {
+        return name() + "@" + busPort;
+    }
+}

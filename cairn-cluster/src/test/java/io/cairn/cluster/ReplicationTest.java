@@ -1,0 +1,93 @@
+package io.cairn.cluster;
+
+import io.cairn.Cairn;
+import io.cairn.CairnException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReplicationTest {
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> contents(Cairn c) {
+        Map<String, String> m = new TreeMap<>();
+        c.defaultKeyspace().forEach((k, v) -> m.put(new String(k), new String(v)));
+        return m;
+    }
+
+    @Test
+    void writesOnTheLeader_reachEveryNode_andFollowersRefuseWrites() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            Cairn leader = g.nodes[l].store();
+            for (int i = 0; i < 200; i++) leader.put("k" + i, "v" + i);
+            int f = (l + 1) % 3;
+            TestGroup.await(() -> contents(g.nodes[f].store()).size() == 200, Duration.ofSeconds(10), "replication");
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> contents(n.store()).equals(contents(leader)), Duration.ofSeconds(10), "agreement");
+            }
+            assertThatThrownBy(() -> g.nodes[f].store().put("x", "y")).isInstanceOf(CairnException.class)
+                    .extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.NOT_LEADER);
+        }
+    }
+
+    @Test
+    void leaderStops_aNewOneTakesOver_andTheOldOneCatchesUp() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            List<String> acked = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                g.nodes[l].store().put("a" + i, "1");
+                acked.add("a" + i);
+            }
+            g.stop(l);
+            int l2 = g.leader(Duration.ofSeconds(20));
+            assertThat(l2).isNotEqualTo(l);
+            for (int i = 0; i < 100; i++) {
+                g.nodes[l2].store().put("b" + i, "2");
+                acked.add("b" + i);
+            }
+            g.start(l);
+            Map<String, String> want = contents(g.nodes[l2].store());
+            assertThat(want.keySet()).containsAll(acked);
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> contents(n.store()).equals(want), Duration.ofSeconds(20), "the restarted node catching up");
+            }
+        }
+    }
+
+    @Test
+    void aFollowerFarBehind_catchesUpThroughASnapshot() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 50)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            int behind = (l + 1) % 3;
+            g.stop(behind);
+            List<java.util.concurrent.CompletableFuture<?>> acks = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                acks.add(g.nodes[l].store().defaultKeyspace().putAsync(("s" + i).getBytes(), ("v" + i).getBytes()));
+                if (acks.size() % 5 == 0) acks.get(acks.size() - 1).join(); // many entries, not a few
+            }
+            for (var a : acks) a.join();
+            // the leader and the other follower snapshot and purge their logs past what the stopped one has
+            TestGroup.await(() -> g.nodes[l].store().replica().latest() != null
+                    && g.nodes[l].store().replica().latest().index() > 100, Duration.ofSeconds(20), "a snapshot on the leader");
+            g.start(behind);
+            Map<String, String> want = contents(g.nodes[l].store());
+            TestGroup.await(() -> contents(g.nodes[behind].store()).equals(want), Duration.ofSeconds(30), "catching up");
+            assertThat(g.nodes[behind].snapshotsInstalled()).as("caught up through the leader's snapshot").isPositive();
+        }
+    }
+}
