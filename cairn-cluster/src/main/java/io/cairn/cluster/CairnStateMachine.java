@@ -114,7 +114,7 @@ final class CairnStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    public synchronized CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         if (resetRequested) reset();
         applyEntry(entry);
@@ -131,7 +131,7 @@ final class CairnStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public void notifyTermIndexUpdated(long term, long index) {
+    public synchronized void notifyTermIndexUpdated(long term, long index) {
         if (resetRequested) reset();
         Replica r = replica;
         if (r != null) r.applied(term, index);
@@ -140,16 +140,26 @@ final class CairnStateMachine extends BaseStateMachine {
 
     // ------------------------------------------------------------------ leadership
 
+    /** Reloads at once, on a thread of its own: reads on this node must not see what will never be committed. */
     void requestReset() {
         resetRequested = true;
+        Thread t = new Thread(() -> {
+            try {
+                reset();
+            } catch (RuntimeException e) {
+                LOG.error("{}: reloading the committed state failed; it is retried before the next entry applies", name, e);
+            }
+        }, "cairn-raft-reload");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
      * Throws away what this node decided but the group did not commit: reloads the newest snapshot and applies the
-     * committed log after it up to what was applied. Runs on the thread that applies entries.
+     * committed log after it up to what was applied. Holds the state machine's lock, so no entry applies meanwhile.
      */
     synchronized void reset() {
-        if (!resetRequested) return;
+        if (!resetRequested || replica == null || division == null) return;
         long t0 = System.nanoTime();
         Replica r = replica;
         Replica.Snapshot s = r.reload(options.bootstrap());
@@ -203,7 +213,7 @@ final class CairnStateMachine extends BaseStateMachine {
     // ------------------------------------------------------------------ snapshots
 
     @Override
-    public long takeSnapshot() throws IOException {
+    public synchronized long takeSnapshot() throws IOException {
         Replica r = replica;
         if (r == null || r.lastSequence() == 0) return RaftLog.INVALID_LOG_INDEX;
         try {
@@ -255,7 +265,7 @@ final class CairnStateMachine extends BaseStateMachine {
 
     /** A snapshot from the leader replaced this node's directory: load it. */
     @Override
-    public void reinitialize() throws IOException {
+    public synchronized void reinitialize() throws IOException {
         Replica r = replica;
         Replica.Snapshot s = r.reload(options.bootstrap());
         if (s != null) setLastAppliedTermIndex(TermIndex.valueOf(s.term(), s.index()));

@@ -154,7 +154,7 @@ public final class ClusterNode implements Closeable {
         RaftProtos.RoleInfoProto role = division.getInfo().getRoleInfoProto();
         if (role.hasLeaderInfo()) {
             for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-                if (f.getId().getId().toStringUtf8().equals(m.name())) {
+                if (f.getId().getId().toStringUtf8().equals(m.peerId().toString())) {
                     return f.getLastRpcElapsedTimeMs() < 3 * options.electionTimeout().toMillis();
                 }
             }
@@ -227,7 +227,7 @@ public final class ClusterNode implements Closeable {
     /** Removes a member by name ({@code host:port}); completes once the new configuration is committed. */
     public CompletableFuture<Void> removeMember(String name) {
         return changeMembers(peers -> {
-            if (!peers.removeIf(p -> p.getId().toString().equals(name))) {
+            if (!peers.removeIf(p -> Member.of(p).name().equals(name))) {
                 throw new CairnException(CairnException.Code.INVALID_ARGUMENT, name + " is not a member");
             }
             if (peers.isEmpty()) throw new CairnException(CairnException.Code.INVALID_ARGUMENT, "a group cannot lose its last member");

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A member of the group: where clients reach it ({@code host:port}, also its name and its Raft peer id) and its Raft
+ * A member of the group: where clients reach it ({@code host:port}, also its name) and its Raft
  * port ({@code busPort}, Redis Cluster's "cluster bus" port; port + 10000 unless given).
  */
 public record Member(String host, int port, int busPort) {
@@ -60,8 +60,9 @@ public record Member(String host, int port, int busPort) {
         }
     }
 
+    /** The Raft peer id: the name with '_' for ':' (Ratis puts it in JMX names, where ':' is not allowed). */
     RaftPeerId peerId() {
-        return RaftPeerId.valueOf(name());
+        return RaftPeerId.valueOf(host + "_" + port);
     }
 
     RaftPeer peer() {
@@ -69,7 +70,9 @@ public record Member(String host, int port, int busPort) {
     }
 
     static Member of(RaftPeer peer) {
-        Member named = parse(peer.getId().toString());
+        String id = peer.getId().toString();
+        int u = id.lastIndexOf('_');
+        Member named = parse(u < 0 ? id : id.substring(0, u) + ":" + id.substring(u + 1));
         String address = peer.getAddress();
         int bus = named.busPort();
         if (address != null) {

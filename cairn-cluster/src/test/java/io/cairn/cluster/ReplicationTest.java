@@ -90,4 +90,71 @@ class ReplicationTest {
             assertThat(g.nodes[behind].snapshotsInstalled()).as("caught up through the leader's snapshot").isPositive();
         }
     }
+
+    @Test
+    void expiredKeys_areDeletedByTheLeader_onEveryNode() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            for (int i = 0; i < 50; i++) g.nodes[l].store().put("t" + i, "v", Duration.ofMillis(200));
+            g.nodes[l].store().put("stays", "v");
+            // a follower never removes an expired key by its own clock: only the leader's DELETE records remove them
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> n.store().defaultKeyspace().size() == 1, Duration.ofSeconds(20), "expiry on " + n.self());
+            }
+            for (ClusterNode n : g.nodes) assertThat(contents(n.store())).containsOnlyKeys("stays");
+        }
+    }
+
+    @Test
+    void evictionOnTheLeader_isReplicatedAsDeletes() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            Cairn leader = g.nodes[l].store();
+            leader.limits().setPolicy(io.cairn.EvictionPolicy.ALLKEYS_LRU);
+            leader.limits().setMaxKeys(40);
+            for (int i = 0; i < 200; i++) leader.put("e" + i, "v" + i);
+            assertThat(leader.defaultKeyspace().size()).isLessThanOrEqualTo(40);
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> contents(n.store()).equals(contents(leader)), Duration.ofSeconds(20), "eviction on " + n.self());
+            }
+        }
+    }
+
+    @Test
+    void aLeaderCutOffFromItsFollowers_failsWhatItCouldNotCommit_andReloadsTheCommittedState() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            Cairn leader = g.nodes[l].store();
+            for (int i = 0; i < 20; i++) leader.put("c" + i, "committed");
+            Map<String, String> committed = contents(leader);
+            for (int i = 0; i < 3; i++) if (i != l) g.stop(i);
+            // decided and applied on the leader, never committed: the writes fail once it steps down
+            List<java.util.concurrent.CompletableFuture<byte[]>> lost = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                try {
+                    lost.add(leader.defaultKeyspace().putAsync(("u" + i).getBytes(), "uncommitted".getBytes()));
+                } catch (CairnException e) {
+                    assertThat(e.code()).isEqualTo(CairnException.Code.NOT_LEADER); // it stepped down already
+                }
+            }
+            for (var f : lost) {
+                assertThatThrownBy(f::join).hasCauseInstanceOf(CairnException.class)
+                        .cause().extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.NOT_LEADER);
+            }
+            // the old leader throws away what it decided alone and holds exactly what was committed
+            TestGroup.await(() -> contents(g.nodes[l].store()).equals(committed), Duration.ofSeconds(30),
+                    "the cut-off leader reloading the committed state");
+            for (int i = 0; i < 3; i++) if (i != l) g.start(i);
+            int l2 = g.leader(Duration.ofSeconds(30));
+            g.nodes[l2].store().put("after", "1");
+            Map<String, String> want = contents(g.nodes[l2].store());
+            assertThat(want).containsAllEntriesOf(committed).containsKey("after");
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> contents(n.store()).equals(want), Duration.ofSeconds(30), "agreement after the cut");
+            }
+        }
+    }
 }

@@ -76,6 +76,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private volatile RespLimits limits;
     private Cairn store;
     private Keyspace[] dbs;
+    /** Cluster mode (cluster-nodes set): this server's node of the replicated group; null otherwise. */
+    private volatile io.cairn.cluster.ClusterNode clusterNode;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private final List<Channel> listeners = new ArrayList<>();
@@ -154,7 +156,12 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                     .build();
             for (Channel l : listeners) l.config().setAutoRead(true); // accept: early clients get -LOADING, not a wait
             long t0 = System.nanoTime();
-            store = Cairn.open(dir, options);
+            if (clustered()) {
+                clusterNode = io.cairn.cluster.ClusterNode.start(clusterOptions(dir, options));
+                store = clusterNode.store();
+            } else {
+                store = Cairn.open(dir, options);
+            }
             store.onEviction(this::evicted);
             // CONFIG SET of a limit applies from the next write
             config.onChange("maxmemory", v -> store.limits().setMaxMemory(Long.parseLong(v)));
@@ -323,6 +330,47 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     @Override
     public Cairn store() {
         return store;
+    }
+
+    /** Cluster mode: this server's node of its replicated group; null when not clustered. */
+    public io.cairn.cluster.ClusterNode clusterNode() {
+        return clusterNode;
+    }
+
+    private boolean clustered() {
+        return !config.get("cluster-nodes").isEmpty();
+    }
+
+    /**
+     * The node's options from the configuration: the members, this node's address (cluster-announce-ip, or the first
+     * bind address) and ports, and every database's keyspace as the group's starting state.
+     */
+    private io.cairn.cluster.ClusterOptions clusterOptions(Path dir, CairnOptions storeOptions) {
+        List<io.cairn.cluster.Member> members = new ArrayList<>();
+        for (String m : config.get("cluster-nodes").split(",")) members.add(io.cairn.cluster.Member.parse(m));
+        String host = config.get("cluster-announce-ip");
+        if (host.isEmpty()) {
+            host = config.get("bind").split(" ")[0];
+            if (host.equals("*") || host.equals("0.0.0.0") || host.equals("::") || host.startsWith("-")) host = "127.0.0.1";
+        }
+        int bus = config.getInt("cluster-announce-bus-port");
+        io.cairn.cluster.Member self = new io.cairn.cluster.Member(host, port, bus == 0 ? port + 10000 : bus);
+        for (io.cairn.cluster.Member m : members) {
+            if (m.name().equals(self.name())) self = m; // its bus port as the list gives it
+        }
+        List<String> keyspaces = new ArrayList<>();
+        keyspaces.add(Cairn.DEFAULT_KEYSPACE);
+        for (int i = 1; i < config.getInt("databases"); i++) keyspaces.add(dbName(i));
+        return io.cairn.cluster.ClusterOptions.of(self, members, dir)
+                .withElectionTimeout(Duration.ofMillis(config.getLong("cluster-node-timeout")))
+                .withSnapshotEntries(config.getLong("cluster-snapshot-entries"))
+                .withLeaseReads(config.get("cluster-read-lease").equals("yes"))
+                .withBootstrap(keyspaces)
+                .withStore(b -> b.defaultIndexKind(storeOptions.defaultIndexKind())
+                        .maxMemory(storeOptions.maxMemory()).maxKeys(storeOptions.maxKeys())
+                        .evictionPolicy(storeOptions.evictionPolicy()).evictionSamples(storeOptions.evictionSamples())
+                        .lfuLogFactor(storeOptions.lfuLogFactor()).lfuDecayTime(storeOptions.lfuDecayTime())
+                        .snapshotsToKeep(storeOptions.snapshotsToKeep()).loadProgress(loading));
     }
 
     @Override
@@ -553,7 +601,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         }
         if (workers != null) workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
         if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-        if (checkpoint && ready && store != null && !store.isClosed()) {
+        if (checkpoint && ready && clusterNode == null && store != null && !store.isClosed()) {
             // after the event loops: every command read has run, so the snapshot holds all of it
             long t0 = System.nanoTime();
             try {
@@ -563,6 +611,13 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("checkpoint on shutdown failed (the log holds every write; the next start replays it): {}",
                         e.getMessage());
+            }
+        }
+        if (clusterNode != null) {
+            try {
+                clusterNode.close(); // the Raft server, then the store; the group's log holds every committed write
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing the cluster node failed: {}", e.getMessage());
             }
         }
         if (store != null && !store.isClosed()) store.close();

@@ -57,8 +57,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
     private static final Logger LOG = LoggerFactory.getLogger("io.cairn.server");
 
     /** Replies that wait for the writes up to {@code seq}; {@code messages}: keyspace events published once sent. */
-    private record Chunk(ByteBuf bytes, long seq, List<byte[]> messages) {
+    private record Chunk(ByteBuf bytes, long seq, List<byte[]> messages, java.util.concurrent.CompletableFuture<Void> gate) {
+        Chunk(ByteBuf bytes, long seq, List<byte[]> messages) {
+            this(bytes, seq, messages, null);
+        }
+
+        /** Whether a read barrier (cluster mode) still holds this chunk back. */
+        boolean gated() {
+            return gate != null && !gate.isDone();
+        }
     }
+
+    /** Cluster mode: a read ran on the leader since the last chunk ended; its reply waits for a read barrier. */
+    private boolean readSinceChunk;
+    /** The highest sequence the log has reported durable to this connection. */
+    private long durableSeen;
 
     /** Replies buffered past this many bytes are sent (or queued for durability) before the next request runs. */
     static final int FLUSH_AT = 64 << 10;
@@ -316,6 +329,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
                 return;
             }
             client.lastCommand(display);
+            if (!readSinceChunk && !cmd.isWrite() && cmd.has("readonly") && server.clusterNode() != null
+                    && server.clusterNode().isLeader()) {
+                readSinceChunk = true; // linearizable: answered once the leadership is confirmed (flushChunk)
+            }
             t0 = System.nanoTime();
             ran = true;
             if (cmd.isWrite()) {
@@ -450,12 +467,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         }
         reply.buffer(ctx.alloc().buffer(256));
         long seq = client.writer().lastSequence();
-        if (waiting.isEmpty() && client.writer().isDurable(seq)) {
+        java.util.concurrent.CompletableFuture<Void> gate = null;
+        if (readSinceChunk) {
+            // a read on the leader may have seen writes not yet committed, and this node may have been deposed without
+            // knowing: the replies wait until the leadership is confirmed and everything they could have seen committed
+            readSinceChunk = false;
+            io.cairn.cluster.ClusterNode node = server.clusterNode();
+            gate = node.readBarrier(node.store().replica().lastSequence());
+            java.util.concurrent.CompletableFuture<Void> g = gate;
+            gate.whenComplete((v, err) -> ctx.executor().execute(() -> gateOpened(g, err)));
+        }
+        if (gate == null && waiting.isEmpty() && client.writer().isDurable(seq)) {
             publish(messages);
             send(out);
             return;
         }
-        waiting.add(new Chunk(out, seq, messages));
+        waiting.add(new Chunk(out, seq, messages, gate));
         waitingBytes += out.readableBytes();
         if (overOutputLimit(0)) return;
         if (seq > requestedSeq) {
@@ -476,8 +503,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         client.writer().whenDurable(seq).whenComplete((v, err) -> ctx.executor().execute(() -> released(seq, err)));
     }
 
+    /** A read barrier completed: send what it held, or refuse the reads it could not confirm. */
+    private void gateOpened(java.util.concurrent.CompletableFuture<Void> gate, Throwable err) {
+        if (!ctx.channel().isActive()) return;
+        if (err != null) {
+            for (Chunk c : waiting) c.bytes().release();
+            waiting.clear();
+            waitingBytes = 0;
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            reject("TRYAGAIN " + cause.getMessage());
+            return;
+        }
+        released(durableSeen, null);
+    }
+
     private void released(long seq, Throwable err) {
         if (!ctx.channel().isActive()) return;
+        if (seq > durableSeen) durableSeen = seq;
+        if (err != null && err.getCause() instanceof io.cairn.CairnException ce
+                && ce.code() == io.cairn.CairnException.Code.NOT_LEADER) {
+            for (Chunk c : waiting) c.bytes().release();
+            waiting.clear();
+            waitingBytes = 0;
+            reject("TRYAGAIN " + ce.getMessage());
+            return;
+        }
         if (err != null) {
             // the log could not make these writes durable: they must not be acknowledged
             for (Chunk c : waiting) c.bytes().release();
@@ -489,7 +539,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
         }
         while (true) {
             Chunk c = waiting.peek();
-            if (c == null || c.seq() > seq) break;
+            if (c == null || (c.seq() > seq && !client.writer().isDurable(c.seq())) || c.gated()) break;
             waiting.poll();
             waitingBytes -= c.bytes().readableBytes();
             publish(c.messages());

@@ -218,7 +218,51 @@ final class ConfigParams {
         // logging
         l.add(p("loglevel", "notice", true, s -> oneOf(s, "debug", "verbose", "notice", "warning", "nothing"), "log level"));
         l.add(p("logfile", "", false, s -> s, "log file; empty for standard output"));
+        clusterParams(l);
         return l;
+    }
+
+    /** Replication on Raft (cairn-cluster): fixed while the server runs. */
+    private static void clusterParams(List<ConfigParam> l) {
+        l.add(a("cluster-nodes", List.of("cluster"), "", false, ConfigParams::members,
+                "the group's initial members, host:port[@busport] separated by commas (busport: port + 10000 unless given);"
+                        + " set, the server is one replica of a group replicated on Raft and shows itself as a Redis Cluster"
+                        + " of one shard. A server not among them starts empty and waits to be added (CLUSTER MEET)"));
+        l.add(p("cluster-announce-ip", "", false, s -> s.trim(),
+                "the address this node is known by in the group (cluster-nodes, MOVED, CLUSTER SLOTS); empty: the first"
+                        + " bind address, 127.0.0.1 for 0.0.0.0 or *"));
+        l.add(p("cluster-announce-bus-port", "0", false, range(0, 65535),
+                "the Raft port this node listens on for the group (gRPC); 0: port + 10000"));
+        l.add(p("cluster-node-timeout", "1000", false, range(50, 600_000),
+                "milliseconds without a leader before a follower calls an election (the Raft election timeout; a random"
+                        + " wait between it and twice it): a dead leader is replaced within about 1-3 of these"));
+        l.add(p("cluster-snapshot-entries", "100000", false, range(1, Long.MAX_VALUE),
+                "Raft log entries between snapshots; the log keeps this many entries before the newest snapshot, so a"
+                        + " node away for fewer catches up from the log, one further behind receives a snapshot"));
+        l.add(p("cluster-read-lease", "no", false, yesNo(),
+                "yes: the leader answers linearizable reads on its lease (no round trip to the followers; assumes clocks"
+                        + " that run at about the same rate); no: ReadIndex, a heartbeat round per batch of reads"));
+    }
+
+    /** host:port[@busport],... checked and normalised. */
+    static String members(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) return "";
+        List<String> out = new ArrayList<>();
+        for (String part : t.split("[,\\s]+")) {
+            if (part.isEmpty()) continue;
+            String addr = part;
+            int at = part.indexOf('@');
+            if (at >= 0) {
+                range(1, 65535).apply(part.substring(at + 1));
+                addr = part.substring(0, at);
+            }
+            int colon = addr.lastIndexOf(':');
+            if (colon <= 0) throw new IllegalArgumentException("'" + part + "' is not host:port[@busport]");
+            range(1, 65535).apply(addr.substring(colon + 1));
+            out.add(part);
+        }
+        return String.join(",", out);
     }
 
     static ConfigParam p(String name, String def, boolean mutable, UnaryOperator<String> norm, String meaning) {
