@@ -95,8 +95,8 @@ final class EntryDescriptor {
         /** The finished entry's bytes (a copy); the builder is empty again after. */
         byte[] finish() {
             ByteBuffer.wrap(buf, 0, HEADER).order(ByteOrder.LITTLE_ENDIAN).put(VERSION).putInt(count);
-            byte[] out = java.util.Arrays.copyOf(buf, len);
-            if (buf.length > (4 << 20)) buf = new byte[4096];
+            byte[] out = len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+            buf = new byte[4096];
             len = HEADER;
             count = 0;
             return out;

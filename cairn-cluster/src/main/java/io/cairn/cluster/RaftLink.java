@@ -42,9 +42,14 @@ final class RaftLink implements ReplicatedLog {
     private final Thread proposer;
     private volatile boolean closed;
 
-    // guarded by this: records waiting to be proposed
+    /** The largest entry proposed: records are gathered into entries up to this size. */
+    static final int ENTRY_TARGET = 4 << 20;
+    /** The largest record: it must fit in one entry the group can carry (ClusterNode.MAX_ENTRY). */
+    static final int MAX_RECORD = (int) ClusterNode.MAX_ENTRY.getSize() - (64 << 10);
+
+    // guarded by this: records waiting to be proposed, in entries of up to ENTRY_TARGET bytes
     private EntryDescriptor.Builder pending = new EntryDescriptor.Builder();
-    private EntryDescriptor.Builder spare = new EntryDescriptor.Builder();
+    private final java.util.ArrayDeque<EntryDescriptor.Builder> full = new java.util.ArrayDeque<>();
 
     // guarded by waiters: committed sequence and who waits for what
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
@@ -82,10 +87,18 @@ final class RaftLink implements ReplicatedLog {
     @Override
     public void append(long seq, byte[] buf, int off, int len) {
         if (resetPending) throw notLeader("this node lost records it had not committed and is reloading");
+        if (len > MAX_RECORD) {
+            throw new CairnException(CairnException.Code.TOO_LARGE, "a write of " + len + " bytes is larger than one entry of"
+                    + " the group's log can carry (" + MAX_RECORD + " bytes)");
+        }
         synchronized (this) {
+            if (pending.count() > 0 && pending.bytes() + len > ENTRY_TARGET) {
+                full.add(pending);
+                pending = new EntryDescriptor.Builder();
+            }
             pending.add(seq, buf, off, len);
             if (seq > highWater) highWater = seq;
-            if (pending.count() == 1) notifyAll();
+            if (pending.count() == 1 && full.isEmpty()) notifyAll();
         }
     }
 
@@ -182,6 +195,7 @@ final class RaftLink implements ReplicatedLog {
         synchronized (this) {
             hi = highWater;
             pending = new EntryDescriptor.Builder();
+            full.clear();
         }
         List<CompletableFuture<Void>> failed = new ArrayList<>();
         synchronized (waiters) {
@@ -216,7 +230,7 @@ final class RaftLink implements ReplicatedLog {
         while (!closed) {
             EntryDescriptor.Builder b;
             synchronized (this) {
-                while (pending.count() == 0 && !closed) {
+                while (pending.count() == 0 && full.isEmpty() && !closed) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -224,9 +238,12 @@ final class RaftLink implements ReplicatedLog {
                     }
                 }
                 if (closed) return;
-                b = pending;
-                pending = spare;
-                spare = b;
+                if (!full.isEmpty()) {
+                    b = full.poll();
+                } else {
+                    b = pending;
+                    pending = new EntryDescriptor.Builder();
+                }
             }
             long last = b.last();
             byte[] data = b.finish();

@@ -157,4 +157,26 @@ class ReplicationTest {
             }
         }
     }
+
+    @Test
+    void aValueLargerThanAnEntry_isRefusedBeforeItApplies_andTheGroupGoesOn() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            Cairn leader = g.nodes[l].store();
+            byte[] huge = new byte[33 << 20];
+            assertThatThrownBy(() -> leader.defaultKeyspace().put("huge".getBytes(), huge)).isInstanceOf(CairnException.class)
+                    .extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.TOO_LARGE);
+            assertThat(leader.get("huge")).isNull();
+            byte[] big = new byte[5 << 20]; // larger than the entries the proposer gathers, smaller than the limit
+            java.util.Arrays.fill(big, (byte) 'b');
+            leader.defaultKeyspace().put("big".getBytes(), big);
+            leader.put("after", "1");
+            for (ClusterNode n : g.nodes) {
+                TestGroup.await(() -> "1".equals(n.store().getString("after")), Duration.ofSeconds(20), "replication");
+                assertThat(n.store().defaultKeyspace().get("big".getBytes())).isEqualTo(big);
+                assertThat(n.store().get("huge")).isNull();
+            }
+        }
+    }
 }
