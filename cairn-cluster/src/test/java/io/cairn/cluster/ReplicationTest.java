@@ -179,4 +179,33 @@ class ReplicationTest {
             }
         }
     }
+
+    @Test
+    void aMemberAddedAtRunTime_catchesUp_andOneRemovedLeavesTheGroup() throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+            g.startAll();
+            int l = g.leader(Duration.ofSeconds(20));
+            for (int i = 0; i < 50; i++) g.nodes[l].store().put("m" + i, "v");
+            Member fourth = new Member("127.0.0.1", TestGroup.freePort(), TestGroup.freePort());
+            // started with the group's members but not itself: it waits, empty, to be added
+            try (ClusterNode joining = ClusterNode.start(ClusterOptions.of(fourth, g.members, dir.resolve("n4"))
+                    .withElectionTimeout(Duration.ofMillis(400)))) {
+                g.nodes[l].addMember(fourth).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(g.nodes[l].members()).contains(fourth).hasSize(4);
+                Map<String, String> want = contents(g.nodes[l].store());
+                TestGroup.await(() -> contents(joining.store()).equals(want), Duration.ofSeconds(30), "the new member catching up");
+                g.nodes[l].store().put("with-four", "1");
+                TestGroup.await(() -> "1".equals(joining.store().getString("with-four")), Duration.ofSeconds(20), "replication to it");
+                assertThatThrownBy(() -> g.nodes[l].addMember(fourth).join()).hasCauseInstanceOf(CairnException.class);
+
+                g.nodes[l].removeMember(fourth.name()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(g.nodes[l].members()).doesNotContain(fourth).hasSize(3);
+                g.nodes[l].store().put("without-four", "1");
+                for (ClusterNode n : g.nodes) {
+                    TestGroup.await(() -> "1".equals(n.store().getString("without-four")), Duration.ofSeconds(20), "the three");
+                }
+                assertThat(joining.store().getString("without-four")).isNull();
+            }
+        }
+    }
 }
