@@ -2451,7 +2451,7 @@ final class Engine {
         try {
             checkOpen();
             if (seq <= replicated.lastSequence()) return false;
-            replay(seq, payload);
+            replay(seq, payload.duplicate().order(ByteOrder.LITTLE_ENDIAN));
             replicated.applied(seq);
             return true;
         } finally {
