@@ -94,12 +94,27 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
     private Runnable onShutdown = () -> { };
     private boolean ephemeralPorts;
+    private volatile io.cairn.server.cluster.ClusterView cluster;
 
     public CairnServer(ServerConfig config) {
         this.config = config;
         byte[] r = new byte[20];
         new SecureRandom().nextBytes(r);
         this.runId = HexFormat.of().formatHex(r);
+    }
+
+    /**
+     * Makes this server a member of a replicated group, shown to clients as a one-shard Redis Cluster (CLUSTER
+     * commands, MOVED redirections to the leader): call before {@link #start}.
+     */
+    public CairnServer cluster(io.cairn.server.cluster.ClusterView view) {
+        cluster = view;
+        return this;
+    }
+
+    @Override
+    public io.cairn.server.cluster.ClusterView cluster() {
+        return cluster;
     }
 
     /** For tests: listen on ports the OS picks (see {@link #port()} and {@link #tlsPort()}) instead of the configured ones. */

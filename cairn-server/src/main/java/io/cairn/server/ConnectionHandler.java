@@ -1,6 +1,7 @@
 package io.cairn.server;
 
 import io.cairn.CairnException;
+import io.cairn.server.cluster.ClusterRouting;
 import io.cairn.server.command.Blocking;
 import io.cairn.server.command.Client;
 import io.cairn.server.command.Command;
@@ -317,6 +318,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
             display = cmd.name();
             if (!cmd.arityOk(args.length)) throw Errors.arity(cmd.name());
             if (!client.authenticated() && !cmd.has("no-auth")) throw Errors.error(Errors.NOAUTH);
+            if (!inExec && server.cluster() != null) ClusterRouting.check(server.cluster(), client, cmd, args);
             if (cmd.has("denyoom") && server.overMaxMemory(client)) throw Errors.error(Errors.OOM);
             if (client.subscribed() && client.protocol() == 2 && !allowedWhileSubscribed(cmd)) {
                 throw Errors.error("ERR Can't execute '" + cmd.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT "

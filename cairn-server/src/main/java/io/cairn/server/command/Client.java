@@ -35,6 +35,8 @@ public final class Client {
     private volatile String lastCommand = "NULL";
     private volatile long lastInteraction = createdAt;
     private volatile boolean noEvict;
+    /** READONLY was sent: in cluster mode, commands that do not write run on a replica (a follower) too. */
+    private volatile boolean readonly;
     private volatile boolean killed;
     private volatile boolean blocked;
     private boolean closeAfterReply;
@@ -227,6 +229,15 @@ public final class Client {
     }
 
     /** Ask that the connection close once this command's reply is sent (QUIT, CLIENT KILL of oneself). */
+    /** Whether the connection sent READONLY (and no READWRITE or RESET since): CLIENT LIST's flag r. */
+    public boolean readonly() {
+        return readonly;
+    }
+
+    public void readonly(boolean v) {
+        readonly = v;
+    }
+
     public void closeAfterReply() {
         closeAfterReply = true;
     }
@@ -303,6 +314,11 @@ public final class Client {
         for (byte[] a : args) n += a.length;
         queuedMemory += n;
         queuedCount = queued.size();
+    }
+
+    /** The commands queued since MULTI, in order (empty outside a transaction): for the cluster routing at EXEC. */
+    public java.util.List<byte[][]> queuedCommands() {
+        return queued == null ? java.util.List.of() : java.util.Collections.unmodifiableList(queued);
     }
 
     /** A command was refused while queueing: the transaction will be discarded at EXEC (Redis's flagTransaction). */

@@ -53,4 +53,9 @@ public interface ServerContext {
 
     /** The keys clients WATCH, and the marks writes leave on them. */
     Watches watches();
+
+    /** The replicated group this server belongs to, presented as a one-shard Redis Cluster; null when not clustered. */
+    default io.cairn.server.cluster.ClusterView cluster() {
+        return null;
+    }
 }
