@@ -35,7 +35,17 @@ final class TestServer implements AutoCloseable {
         return start(List.of(conf.toString()), dir, settings);
     }
 
+    /** Starts a server in {@code dir} as a member of the group {@code cluster} describes (cluster mode). */
+    static TestServer startClustered(Path dir, io.cairn.server.cluster.ClusterView cluster, String... settings) throws IOException {
+        return start(List.of(), dir, cluster, settings);
+    }
+
     private static TestServer start(List<String> first, Path dir, String... settings) throws IOException {
+        return start(first, dir, null, settings);
+    }
+
+    private static TestServer start(List<String> first, Path dir, io.cairn.server.cluster.ClusterView cluster, String... settings)
+            throws IOException {
         List<String> args = new ArrayList<>(first);
         args.addAll(List.of("--dir", dir.toString(), "--port", "0", "--io-threads", "2"));
         for (int i = 0; i < settings.length; i += 2) {
@@ -43,7 +53,7 @@ final class TestServer implements AutoCloseable {
             args.add(settings[i + 1]);
         }
         ServerConfig config = ServerConfig.fromArgs(args, Map.of());
-        CairnServer s = new CairnServer(config).useEphemeralPorts();
+        CairnServer s = new CairnServer(config).useEphemeralPorts().cluster(cluster);
         s.start();
         return new TestServer(dir, s);
     }

@@ -76,6 +76,7 @@ public final class CommandTable {
         PubSubCommands.register(t);
         TransactionCommands.register(t);
         ObservabilityCommands.register(t);
+        io.cairn.server.cluster.ClusterCommands.register(t);
         return t;
     }
 

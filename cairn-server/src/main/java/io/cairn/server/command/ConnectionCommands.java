@@ -31,6 +31,7 @@ final class ConnectionCommands {
             + "version at the same time";
     static final String AUTH_WITHOUT_PASSWORD = "ERR AUTH <password> called without any password configured for the "
             + "default user. Are you sure your configuration is correct?";
+    static final String SELECT_IN_CLUSTER = "ERR SELECT is not allowed in cluster mode";
     static final String BAD_CLIENT_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
 
     static void register(CommandTable t) {
@@ -113,9 +114,10 @@ final class ConnectionCommands {
         c.reply().bulk("id");
         c.reply().integer(c.id());
         c.reply().bulk("mode");
-        c.reply().bulk("standalone");
+        io.cairn.server.cluster.ClusterView cluster = c.server().cluster();
+        c.reply().bulk(cluster != null ? "cluster" : "standalone");
         c.reply().bulk("role");
-        c.reply().bulk("master");
+        c.reply().bulk(cluster != null && !cluster.isLeader() ? "replica" : "master");
         c.reply().bulk("modules");
         c.reply().array(0);
     }
@@ -149,6 +151,7 @@ final class ConnectionCommands {
         ServerContext s = c.server();
         Long n = Args.parseLong(a[1]);
         if (n != null) {
+            if (s.cluster() != null && n != 0) throw Errors.error(SELECT_IN_CLUSTER);
             if (n < 0 || n >= s.databases()) throw Errors.error(Errors.DB_INDEX);
             c.select(n.intValue(), s.db(n.intValue()));
             c.reply().ok();
@@ -156,6 +159,7 @@ final class ConnectionCommands {
         }
         String name = Args.str(a[1]);
         int db = KeyspaceCommands.numberedDb(s, name);
+        if (s.cluster() != null && db != 0) throw Errors.error(SELECT_IN_CLUSTER); // one database, db 0, as in Redis
         if (db >= 0) {
             c.select(db, s.db(db));
             c.reply().ok();
@@ -181,6 +185,7 @@ final class ConnectionCommands {
         c.reply().protocol(2);
         c.name("");
         c.noEvict(false);
+        c.readonly(false);
         if (!c.server().config().get("requirepass").isEmpty()) c.authenticated(false);
         c.reply().simple("RESET");
     }
@@ -343,11 +348,11 @@ final class ConnectionCommands {
 
     /**
      * CLIENT LIST's flags as Redis writes them: O (monitor), P (subscribed), x (in MULTI), b (waiting for a deferred
-     * reply: SAVE, a blocking pop), d (a watched key changed), e (no-evict), or N for none.
+     * reply: SAVE, a blocking pop), d (a watched key changed), r (READONLY, in cluster mode), e (no-evict), or N for none.
      */
     private static String flags(Client x) {
         String f = (x.monitoring() ? "O" : "") + (x.subscribed() ? "P" : "") + (x.multiCount() >= 0 ? "x" : "")
-                + (x.blocked() ? "b" : "") + (x.isWatchTouched() ? "d" : "") + (x.noEvict() ? "e" : "");
+                + (x.blocked() ? "b" : "") + (x.isWatchTouched() ? "d" : "") + (x.readonly() ? "r" : "") + (x.noEvict() ? "e" : "");
         return f.isEmpty() ? "N" : f;
     }
 

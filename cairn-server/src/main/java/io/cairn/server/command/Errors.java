@@ -42,7 +42,7 @@ public final class Errors {
     }
 
     /** Redis shows at most 128 bytes of a client's argument in an error. */
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

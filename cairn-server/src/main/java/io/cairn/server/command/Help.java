@@ -3,7 +3,7 @@ package io.cairn.server.command;
 import java.util.Locale;
 
 /** The HELP replies of container commands, shaped as Redis's: a first line, the lines given, then HELP itself. */
-final class Help {
+public final class Help {
     private Help() {
     }
 
@@ -11,7 +11,7 @@ final class Help {
      * Replies with an array of simple strings: {@code "<CONTAINER> <subcommand> [<arg> [value] [opt] ...]. Subcommands
      * are:"}, then {@code lines} (a subcommand's synopsis, then its description indented by four spaces), then HELP.
      */
-    static void reply(Client c, String container, String... lines) {
+    public static void reply(Client c, String container, String... lines) {
         c.reply().array(lines.length + 3);
         c.reply().simple(container.toUpperCase(Locale.ROOT) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) c.reply().simple(l);

@@ -178,6 +178,9 @@ final class KeyCommands {
                 throw Errors.syntax();
             }
         }
+        if (c.server().cluster() != null && (src != c.server().db(0) || dst != c.server().db(0))) {
+            throw Errors.error("ERR Copying to another database is not allowed in cluster mode");
+        }
         byte[] key = a[1];
         byte[] newKey = a[2];
         if (src == dst && Arrays.equals(key, newKey)) throw Errors.error(SAME_OBJECT);
@@ -194,6 +197,7 @@ final class KeyCommands {
     }
 
     private static void move(Client c, byte[][] a) {
+        if (c.server().cluster() != null) throw Errors.error("ERR MOVE is not allowed in cluster mode");
         Keyspace src = c.keyspace();
         Keyspace dst = database(c, a[2]);
         if (src == dst) throw Errors.error(SAME_OBJECT);

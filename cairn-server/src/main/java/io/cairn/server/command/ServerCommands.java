@@ -208,6 +208,7 @@ final class ServerCommands {
     }
 
     private static void swapdb(Client c, byte[][] a) {
+        if (c.server().cluster() != null) throw Errors.error("ERR SWAPDB is not allowed in cluster mode");
         Long x = Args.parseLong(a[1]);
         if (x == null || x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) throw Errors.error("ERR invalid first DB index");
         Long y = Args.parseLong(a[2]);
@@ -260,13 +261,16 @@ final class ServerCommands {
                 case "memory" -> memory(out, s, st, stats);
                 case "persistence" -> persistence(out, s, stats);
                 case "stats" -> stats(out, s, obs, stats);
-                case "replication" -> replication(out, s);
+                case "replication" -> {
+                    if (s.cluster() != null) io.cairn.server.cluster.ClusterInfo.replication(out, s);
+                    else replication(out, s);
+                }
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
                 case "commandstats" -> commandstats(out, s);
                 case "errorstats" -> errorstats(out, obs);
                 case "latencystats" -> latencystats(out, s);
-                case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "cluster" -> out.append("# Cluster\r\ncluster_enabled:").append(s.cluster() != null ? 1 : 0).append("\r\n");
                 case "keyspace" -> keyspace(out, s);
                 case "cairn" -> cairn(out, s, stats);
                 default -> throw new IllegalStateException(section);
@@ -289,7 +293,7 @@ final class ServerCommands {
         line(out, "redis_git_sha1", "00000000");
         line(out, "redis_git_dirty", 0);
         line(out, "redis_build_id", "0");
-        line(out, "redis_mode", "standalone");
+        line(out, "redis_mode", s.cluster() != null ? "cluster" : "standalone");
         line(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         line(out, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
         line(out, "monotonic_clock", "JVM System.nanoTime");

@@ -189,6 +189,9 @@ final class ConfigParams {
         l.add(p("always-show-logo", "no", true, yesNo(), "accepted, no effect: no logo"));
         l.add(p("syslog-enabled", "no", false, yesNo(), "accepted, no effect: logs go to logfile or standard output"));
         // replication (none yet)
+        l.add(p("cluster-enabled", "no", false, yesNo(),
+                "run as a member of a replicated group (Raft), shown to clients as a Redis Cluster of one shard whose master is"
+                        + " the leader (docs/commands.md, Cluster mode). Fixed while the server runs"));
         l.add(a("replica-read-only", List.of("slave-read-only"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
         l.add(a("replica-serve-stale-data", List.of("slave-serve-stale-data"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
         l.add(p("repl-diskless-sync", "yes", true, yesNo(), "accepted, no effect: no replication yet"));
