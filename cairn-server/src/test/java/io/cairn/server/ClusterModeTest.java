@@ -460,7 +460,7 @@ class ClusterModeTest {
     @Test
     void config_clusterEnabled_isReadOnly() {
         try (Jedis j = server.jedis()) {
-            assertThat(j.configGet("cluster-enabled")).containsEntry("cluster-enabled", "no");
+            assertThat(j.configGet("cluster-enabled")).containsEntry("cluster-enabled", "yes");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.configSet("cluster-enabled", "yes"))
                     .hasMessageContaining("cluster-enabled");
         }
@@ -490,6 +490,7 @@ class ClusterModeTest {
                 assertError(j, "ERR This instance has cluster support disabled", c);
             }
             assertThat(parseInfo(j.info())).containsEntry("cluster_enabled", "0").containsEntry("redis_mode", "standalone");
+            assertThat(j.configGet("cluster-enabled")).containsEntry("cluster-enabled", "no");
             assertThat(cmd(j, "SELECT", "1")).isEqualTo("OK");
         }
     }

@@ -35,9 +35,12 @@ final class TestServer implements AutoCloseable {
         return start(List.of(conf.toString()), dir, settings);
     }
 
-    /** Starts a server in {@code dir} as a member of the group {@code cluster} describes (cluster mode). */
+    /**
+     * Starts a server in {@code dir} as a member of the group {@code cluster} describes (cluster mode, with
+     * {@code cluster-enabled yes} as Main would set it).
+     */
     static TestServer startClustered(Path dir, io.cairn.server.cluster.ClusterView cluster, String... settings) throws IOException {
-        return start(List.of(), dir, cluster, settings);
+        return start(List.of("--cluster-enabled", "yes"), dir, cluster, settings);
     }
 
     private static TestServer start(List<String> first, Path dir, String... settings) throws IOException {
