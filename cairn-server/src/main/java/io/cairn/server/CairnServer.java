@@ -174,6 +174,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             if (clustered()) {
                 clusterNode = io.cairn.cluster.ClusterNode.start(clusterOptions(dir, options));
                 store = clusterNode.store();
+                cluster = new io.cairn.server.cluster.RaftClusterView(clusterNode);
+                config.set("cluster-enabled", "yes", true);
             } else {
                 store = Cairn.open(dir, options);
             }
@@ -353,7 +355,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     }
 
     private boolean clustered() {
-        return !config.get("cluster-nodes").isEmpty();
+        return !config.get("cluster-nodes").isEmpty() || config.getBool("cluster-enabled");
     }
 
     /**
@@ -362,7 +364,9 @@ public final class CairnServer implements ServerContext, AutoCloseable {
      */
     private io.cairn.cluster.ClusterOptions clusterOptions(Path dir, CairnOptions storeOptions) {
         List<io.cairn.cluster.Member> members = new ArrayList<>();
-        for (String m : config.get("cluster-nodes").split(",")) members.add(io.cairn.cluster.Member.parse(m));
+        if (!config.get("cluster-nodes").isEmpty()) {
+            for (String m : config.get("cluster-nodes").split(",")) members.add(io.cairn.cluster.Member.parse(m));
+        }
         String host = config.get("cluster-announce-ip");
         if (host.isEmpty()) {
             host = config.get("bind").split(" ")[0];
@@ -373,6 +377,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         for (io.cairn.cluster.Member m : members) {
             if (m.name().equals(self.name())) self = m; // its bus port as the list gives it
         }
+        if (members.isEmpty()) members.add(self); // cluster-enabled alone: a group of one that CLUSTER MEET grows
         List<String> keyspaces = new ArrayList<>();
         keyspaces.add(Cairn.DEFAULT_KEYSPACE);
         for (int i = 1; i < config.getInt("databases"); i++) keyspaces.add(dbName(i));

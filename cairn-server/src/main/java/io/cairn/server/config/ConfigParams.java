@@ -179,10 +179,6 @@ final class ConfigParams {
         }, "must be empty: unix sockets are not supported"));
         l.add(p("unixsocketperm", "0", false, s -> s.trim(), "accepted, no effect: unix sockets are not supported"));
         l.add(p("io-threads-do-reads", "no", false, yesNo(), "accepted, no effect: every io-thread reads and runs commands"));
-        l.add(p("cluster-enabled", "no", false, s -> {
-            if (!oneOf(s, "yes", "no").equals("no")) throw new IllegalArgumentException("cluster mode is not supported");
-            return "no";
-        }, "always no: Cairn is a standalone server"));
         l.add(p("shutdown-timeout", "10", true, range(0, Integer.MAX_VALUE), "accepted, no effect: no replicas to wait for on shutdown"));
         l.add(p("crash-log-enabled", "yes", true, yesNo(), "accepted, no effect"));
         l.add(p("set-proc-title", "yes", false, yesNo(), "accepted, no effect: the JVM's process title is not changed"));
@@ -191,7 +187,8 @@ final class ConfigParams {
         // replication (none yet)
         l.add(p("cluster-enabled", "no", false, yesNo(),
                 "run as a member of a replicated group (Raft), shown to clients as a Redis Cluster of one shard whose master is"
-                        + " the leader (docs/commands.md, Cluster mode). Fixed while the server runs"));
+                        + " the leader (docs/commands.md, Cluster mode): the group of cluster-nodes, or with none a group of this"
+                        + " server alone that CLUSTER MEET grows. Set by cluster-nodes. Fixed while the server runs"));
         l.add(a("replica-read-only", List.of("slave-read-only"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
         l.add(a("replica-serve-stale-data", List.of("slave-serve-stale-data"), "yes", true, yesNo(), "accepted, no effect: no replication yet"));
         l.add(p("repl-diskless-sync", "yes", true, yesNo(), "accepted, no effect: no replication yet"));
