@@ -124,7 +124,11 @@ final class CairnStateMachine extends BaseStateMachine {
     /** Applies an entry's records (those the store does not hold yet) and reports them committed. */
     private void applyEntry(LogEntryProto entry) {
         Replica r = replica;
-        long last = EntryDescriptor.read(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), r::apply);
+        // on the leader, the records it decided are held already: skipped without taking the store's lock (the last
+        // sequence only grows, but in a reset, which holds this object's lock)
+        long last = EntryDescriptor.read(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), (seq, p) -> {
+            if (seq > r.lastSequence()) r.apply(seq, p);
+        });
         r.applied(entry.getTerm(), entry.getIndex());
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         if (last > 0) link.committed(last, entry.getIndex());

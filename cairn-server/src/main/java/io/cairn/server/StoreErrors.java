@@ -20,6 +20,9 @@ final class StoreErrors {
             case WRONG_TYPE -> io.cairn.server.command.Errors.WRONGTYPE;
             case OUT_OF_MEMORY -> io.cairn.server.command.Errors.OOM;
             case WRONG_INDEX_KIND -> "WRONGKIND " + e.getMessage();
+            // cluster mode: the node stopped leading between the routing check and the write (nothing was written), or
+            // lost its leadership before the write committed (it may or may not have happened): retry on the leader
+            case NOT_LEADER -> "TRYAGAIN " + e.getMessage();
             default -> "ERR " + e.getMessage();
         };
     }

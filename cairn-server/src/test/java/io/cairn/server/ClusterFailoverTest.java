@@ -1,0 +1,132 @@
+package io.cairn.server;
+
+import io.cairn.server.config.ServerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three real servers in this JVM form a replicated group (cairn-cluster on Ratis); Jedis's cluster client, seeded with a
+ * follower only, finds the leader, and follows the new one when the leader stops.
+ */
+class ClusterFailoverTest {
+    @TempDir
+    Path dir;
+
+    private final CairnServer[] servers = new CairnServer[3];
+    private final int[] ports = new int[3];
+    private String spec;
+
+    @AfterEach
+    void stop() {
+        for (CairnServer s : servers) if (s != null) s.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private CairnServer start(int i) throws IOException {
+        ServerConfig config = ServerConfig.fromArgs(List.of("--port", String.valueOf(ports[i]), "--dir",
+                dir.resolve("n" + i).toString(), "--io-threads", "1", "--cluster", spec, "--cluster-node-timeout", "400"),
+                Map.of());
+        CairnServer s = new CairnServer(config);
+        s.start();
+        servers[i] = s;
+        return s;
+    }
+
+    private int leader() {
+        for (int i = 0; i < 3; i++) if (servers[i] != null && servers[i].cluster().isLeader()) return i;
+        return -1;
+    }
+
+    private static void await(BooleanSupplier c, Duration within, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Object o = new Object();
+            synchronized (o) {
+                try {
+                    o.wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClusterClient_findsTheLeader_andFollowsTheNextOneAfterAFailover() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = freePort();
+            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
+        }
+        spec = String.join(",", members);
+        Thread[] ts = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    start(k);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        int l = leader();
+        int f = (l + 1) % 3;
+        // a plain client on a follower is redirected; with READONLY it may read there
+        try (Jedis j = new Jedis("127.0.0.1", ports[f], 5000)) {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> j.set("x", "1")))
+                    .isInstanceOf(JedisDataException.class).hasMessageStartingWith("MOVED").hasMessageEndingWith(":" + ports[l]);
+        }
+        try (RedisClusterClient c = RedisClusterClient.create(new HostAndPort("127.0.0.1", ports[f]))) {
+            for (int i = 0; i < 100; i++) c.set("k" + i, "v" + i);
+            assertThat(c.get("k42")).isEqualTo("v42");
+            try (Jedis j = new Jedis("127.0.0.1", ports[f], 5000)) {
+                j.readonly();
+                await(() -> "v99".equals(j.get("k99")), Duration.ofSeconds(10), "the follower to apply the writes");
+            }
+            servers[l].close();
+            servers[l] = null;
+            await(() -> leader() >= 0, Duration.ofSeconds(30), "a new leader");
+            int l2 = leader();
+            assertThat(l2).isNotEqualTo(l);
+            // the client finds the new leader by itself (its connection to the old one fails, then CLUSTER SLOTS or MOVED)
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    c.set("after", "1");
+                    break;
+                } catch (JedisException e) {
+                    if (System.nanoTime() > deadline) throw e;
+                }
+            }
+            assertThat(c.get("after")).isEqualTo("1");
+            for (int i = 0; i < 100; i++) assertThat(c.get("k" + i)).isEqualTo("v" + i);
+        }
+    }
+}
