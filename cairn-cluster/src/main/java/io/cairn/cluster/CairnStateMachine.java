@@ -193,6 +193,8 @@ final class CairnStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        LOG.info("{}: the group's leader is now {}", name, newLeader == null ? "unknown (an election)"
+                : newLeader.equals(member.getPeerId()) ? "this node" : newLeader.toString());
         if (newLeader == null || !newLeader.equals(member.getPeerId())) link.lost("leader is now " + newLeader);
         onRoleChange.run();
     }

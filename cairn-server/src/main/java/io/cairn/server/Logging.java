@@ -19,6 +19,9 @@ final class Logging {
             default -> "info";
         });
         setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+        // Ratis logs every step of an election and a snapshot at INFO; Cairn logs leader changes itself
+        String level = config.get("loglevel");
+        if (!level.equals("debug") && !level.equals("verbose")) setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
         if (!config.get("logfile").isEmpty()) setDefault("org.slf4j.simpleLogger.logFile", config.get("logfile"));
     }
 
