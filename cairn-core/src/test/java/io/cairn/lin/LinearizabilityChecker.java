@@ -94,6 +94,14 @@ public final class LinearizabilityChecker {
 
     /** Checks with at most {@code stepBudgetPerKey} search steps per key. */
     public static Result check(History history, long stepBudgetPerKey) {
+        return check(history, stepBudgetPerKey, true);
+    }
+
+    /**
+     * {@code zones}: whether keys whose writes store distinct values, without cas, are checked by {@link ZoneCheck}
+     * (always, but for tests that compare it with the search).
+     */
+    static Result check(History history, long stepBudgetPerKey, boolean zones) {
         if (stepBudgetPerKey < 1) {
             throw new IllegalArgumentException("the step budget must be at least 1, not " + stepBudgetPerKey);
         }
@@ -108,22 +116,21 @@ public final class LinearizabilityChecker {
                 checked++;
             }
         }
-        long steps = 0;
+        Checker checker = new Checker(stepBudgetPerKey, zones, start);
         RegisterSearch.Outcome gaveUp = null;
         String gaveUpKey = null;
         for (Map.Entry<String, List<History.Operation>> e : byKey.entrySet()) {
-            RegisterSearch.Outcome out = new RegisterSearch(e.getValue()).run(stepBudgetPerKey);
-            steps += out.steps();
-            if (out.verdict() == RegisterSearch.Verdict.VIOLATION) {
-                return new Result(Verdict.NOT_LINEARIZABLE, e.getKey(),
-                        explainViolation(e.getKey(), out, start, byKey.size(), all.size()),
-                        byKey.size(), all.size(), steps);
+            RegisterSearch.Verdict verdict = checker.verdict(e.getValue());
+            if (verdict == RegisterSearch.Verdict.VIOLATION) {
+                String why = checker.explainViolation(e.getKey(), e.getValue(), byKey.size(), all.size());
+                return new Result(Verdict.NOT_LINEARIZABLE, e.getKey(), why, byKey.size(), all.size(), checker.steps);
             }
-            if (out.verdict() == RegisterSearch.Verdict.UNKNOWN && gaveUp == null) {
-                gaveUp = out;
+            if (verdict == RegisterSearch.Verdict.UNKNOWN && gaveUp == null) {
+                gaveUp = checker.last;
                 gaveUpKey = e.getKey();
             }
         }
+        long steps = checker.steps;
         if (gaveUp != null) {
             String why = "unknown: the search for key " + Op.quote(gaveUpKey) + " (" + gaveUp.operations().size()
                     + " operations, at most " + maxConcurrency(gaveUp.operations()) + " in flight at once) gave up after "
@@ -133,51 +140,150 @@ public final class LinearizabilityChecker {
             return new Result(Verdict.UNKNOWN, gaveUpKey, why, byKey.size(), all.size(), steps);
         }
         String fine = "linearizable: " + byKey.size() + " keys, " + all.size() + " operations (" + checked
-                + " checked, the rest failed or unknown reads), " + steps + " search steps";
+                + " checked, the rest failed or unknown reads), " + checker.zoneChecked + " keys by zones, the rest by a "
+                + steps + "-step search";
         return new Result(Verdict.LINEARIZABLE, null, fine, byKey.size(), all.size(), steps);
     }
 
-    private static String explainViolation(String key, RegisterSearch.Outcome out, long start, int keys, int total) {
-        History.Operation x = out.blockedOp();
-        StringBuilder b = new StringBuilder();
-        b.append("not linearizable: key ").append(Op.quote(key)).append(" (").append(out.operations().size())
-                .append(" operations on it checked; ").append(keys).append(" keys, ").append(total)
-                .append(" operations in the history; times from its first invocation)\n");
-        b.append("The operations completing before ").append(History.Operation.millis(x.completeNanos() - start))
-                .append(" can be linearized, but not together with\n  ").append(x.format(start)).append('\n');
-        String values = out.possibleValues().stream().map(Op::quote).collect(Collectors.joining(", "));
-        b.append("A linearization of the operations before it leaves the register holding ")
-                .append(out.possibleValues().size() == 1 ? "" : "one of ").append(values);
-        switch (x.op().kind()) {
-            case READ -> b.append(", never ").append(Op.quote(x.result()));
-            case CAS -> b.append(", which cas ").append(x.op().describe()).append(" -> ").append(x.result())
-                    .append(" contradicts");
-            case WRITE -> { }
-        }
-        b.append(".\n");
+    /** One check's settings and counters. */
+    private static final class Checker {
+        final long budget;
+        final boolean zones;
+        final long start;
+        long steps;
+        int zoneChecked;
+        RegisterSearch.Outcome last;
 
-        List<History.Operation> lin = out.linearization();
-        if (!lin.isEmpty()) {
-            int from = Math.max(0, lin.size() - LINEARIZATION_LINES);
-            b.append("One linearization of the operations before it (")
-                    .append(from == 0 ? "all " + lin.size() : "last " + (lin.size() - from) + " of " + lin.size())
-                    .append(" steps), with the value after each:\n");
-            for (int k = from; k < lin.size(); k++) {
-                b.append("  ").append(lin.get(k).format(start)).append("  => ")
-                        .append(Op.quote(out.valuesAfter().get(k))).append('\n');
+        Checker(long budget, boolean zones, long start) {
+            this.budget = budget;
+            this.zones = zones;
+            this.start = start;
+        }
+
+        RegisterSearch.Verdict verdict(List<History.Operation> ops) {
+            ZoneCheck.Outcome zone = zones ? ZoneCheck.check(ops, start) : null;
+            if (zone != null && zone.verdict() != ZoneCheck.Verdict.NOT_APPLICABLE) {
+                zoneChecked++;
+                return zone.verdict() == ZoneCheck.Verdict.LINEARIZABLE
+                        ? RegisterSearch.Verdict.LINEARIZABLE : RegisterSearch.Verdict.VIOLATION;
+            }
+            last = new RegisterSearch(ops).run(budget);
+            steps += last.steps();
+            return last.verdict();
+        }
+
+        /**
+         * Finds the first completion the history cannot explain: the shortest prefix (the operations invoked by some
+         * completion time, those still running then counted as of unknown outcome) that is not linearizable. Prefixes only
+         * gain constraints as they grow, so a binary search over the completion times finds it.
+         */
+        private String explainViolation(String key, List<History.Operation> ops, int keys, int total) {
+            long[] cuts = ops.stream().filter(o -> o.outcome() == History.Outcome.OK)
+                    .mapToLong(History.Operation::completeNanos).sorted().distinct().toArray();
+            int lo = 0;
+            int hi = cuts.length - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (verdict(prefix(ops, cuts[mid], true)) == RegisterSearch.Verdict.LINEARIZABLE) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            long cut = cuts[lo];
+            List<History.Operation> failing = ops.stream()
+                    .filter(o -> o.outcome() == History.Outcome.OK && o.completeNanos() == cut).toList();
+            History.Operation x = failing.get(0);
+            RegisterSearch.Outcome before = new RegisterSearch(prefix(ops, cut, false)).run(budget);
+            ZoneCheck.Outcome zone = zones ? ZoneCheck.check(prefix(ops, cut, true), start) : null;
+            Map<Long, History.Operation> byId = new TreeMap<>();
+            for (History.Operation o : ops) {
+                byId.put(o.id(), o);
+            }
+            List<History.Operation> lin = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            String register = null;
+            for (History.Operation o : before.linearization()) {
+                Op op = o.op();
+                // a linearized cas swaps exactly when the register holds what it expects (the search checked its result)
+                if (op.kind() == Op.Kind.WRITE
+                        || op.kind() == Op.Kind.CAS && java.util.Objects.equals(register, op.expected())) {
+                    register = op.value();
+                }
+                lin.add(byId.get(o.id()));
+                values.add(register);
+            }
+            StringBuilder b = new StringBuilder();
+            b.append("not linearizable: key ").append(Op.quote(key)).append(" (").append(ops.size())
+                    .append(" operations on it checked; ").append(keys).append(" keys, ").append(total)
+                    .append(" operations in the history; times from its first invocation)\n");
+            b.append("Everything completing before ").append(History.Operation.millis(cut - start))
+                    .append(" can be linearized, but no linearization of it also explains\n  ").append(x.format(start))
+                    .append('\n');
+            if (failing.size() > 1) {
+                b.append("  (and ").append(failing.size() - 1).append(" more operations completing at the same time)\n");
+            }
+            String last = Op.quote(register);
+            switch (x.op().kind()) {
+                case READ -> b.append("No linearization of the operations before it leaves the register holding ")
+                        .append(Op.quote(x.result())).append(" (this one leaves ").append(last).append(")");
+                case CAS -> b.append("true".equals(x.result())
+                        ? "No linearization of the operations before it leaves the register holding "
+                        : "Every linearization of the operations before it leaves the register holding ")
+                        .append(Op.quote(x.op().expected())).append(" (this one leaves ").append(last).append(")");
+                case WRITE -> b.append("One linearization of the operations before it leaves the register holding ")
+                        .append(last);
+            }
+            b.append(".\n");
+            if (zone != null && zone.verdict() == ZoneCheck.Verdict.VIOLATION) {
+                b.append(zone.why()).append('\n');
+            }
+            if (before.verdict() != RegisterSearch.Verdict.LINEARIZABLE) {
+                b.append("(The search for a linearization of the operations before it ran out of its ").append(budget)
+                        .append(" steps.)\n");
+            } else if (!lin.isEmpty()) {
+                int from = Math.max(0, lin.size() - LINEARIZATION_LINES);
+                b.append("That linearization (")
+                        .append(from == 0 ? "all " + lin.size() : "last " + (lin.size() - from) + " of " + lin.size())
+                        .append(" steps), with the value after each:\n");
+                for (int k = from; k < lin.size(); k++) {
+                    b.append("  ").append(lin.get(k).format(start)).append("  => ").append(Op.quote(values.get(k)))
+                            .append('\n');
+                }
+            }
+
+            List<History.Operation> context = context(ops, x);
+            b.append("Operations on ").append(Op.quote(key)).append(" overlapping it, and the last few completed before it:\n");
+            for (int k = 0; k < context.size() && k < CONTEXT_LINES; k++) {
+                History.Operation o = context.get(k);
+                b.append(o == x ? "> " : "  ").append(o.format(start)).append('\n');
+            }
+            if (context.size() > CONTEXT_LINES) {
+                b.append("  (").append(context.size() - CONTEXT_LINES).append(" more)\n");
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * The operations invoked by {@code cut}; those completing after it (or at it, unless {@code inclusive}) become of
+     * unknown outcome, reads among them left out.
+     */
+    private static List<History.Operation> prefix(List<History.Operation> ops, long cut, boolean inclusive) {
+        List<History.Operation> out = new ArrayList<>();
+        for (History.Operation o : ops) {
+            if (o.invokeNanos() > cut) {
+                continue;
+            }
+            boolean done = o.outcome() == History.Outcome.OK
+                    && (o.completeNanos() < cut || inclusive && o.completeNanos() == cut);
+            if (done || o.outcome() != History.Outcome.OK) {
+                out.add(o);
+            } else if (o.op().kind() != Op.Kind.READ) {
+                out.add(o.complete(History.Outcome.INFO, o.completeNanos(), null));
             }
         }
-
-        List<History.Operation> context = context(out.operations(), x);
-        b.append("Operations on ").append(Op.quote(key)).append(" overlapping it, and the last few completed before it:\n");
-        for (int k = 0; k < context.size() && k < CONTEXT_LINES; k++) {
-            History.Operation o = context.get(k);
-            b.append(o == x ? "> " : "  ").append(o.format(start)).append('\n');
-        }
-        if (context.size() > CONTEXT_LINES) {
-            b.append("  (").append(context.size() - CONTEXT_LINES).append(" more)\n");
-        }
-        return b.toString();
+        return out;
     }
 
     /** The operations overlapping {@code x} in time, and the five that completed last before its invocation. */

@@ -9,52 +9,65 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The search for a linearization of one key's operations: Wing and Gong's algorithm with Lowe's memoization
- * ("Testing for linearizability", 2017), as in Porcupine.
+ * ("Testing for linearizability", 2017), as in Porcupine, with three reductions that keep it short for registers.
  *
- * <p>Every operation is a call entry and a return entry on a doubly linked list ordered by time. The search walks the
- * list from its head: at a call entry it tries to linearize that operation now (the register's model must accept its
- * result from the current value); if it can, and the pair (set of operations linearized, register value) was never
- * reached before, it takes the step, removes both entries and starts again from the head. Reaching a return entry means
- * that operation had to be linearized before this point and was not: undo the last step and try the next candidate.
- * The list emptying means every operation was placed.
+ * <p>Every operation is a call entry and a return entry on a doubly linked list ordered by time. A configuration is
+ * the set of operations linearized so far and the register's value. From a configuration the search walks the list
+ * from its head; the operations whose call entries come before the first return entry are the candidates. It
+ * linearizes one (the register's model must accept its result), removes both its entries and starts again from the
+ * head; reaching a return entry means that operation had to be linearized by now and was not, so it undoes the last
+ * step and tries the next candidate. The list emptying means every operation was placed. A configuration reached once
+ * is never explored again (the memo), which keeps the search polynomial in the common case.
  *
  * <p>An operation of unknown outcome has its return at +infinity, after every other entry: it may be linearized
  * anywhere after its call, and when the walk reaches such a return all operations left are of unknown outcome, which
  * may all be left out, so the history is linearizable.
  *
- * <p>The pair cache is what keeps this polynomial in the common case; the register value is interned as an int and the
- * linearized set stored run-length encoded, a few ints for a set that is nearly a prefix of the history.
+ * <p>The reductions, each of which only removes configurations that cannot lead to a linearization:
+ * <ol>
+ *   <li>Reads first: a candidate that does not change the register (a read, a cas that failed) and whose result fits
+ *       the current value is linearized at once, with no alternative tried. If the configuration has a linearization
+ *       at all, it has one that starts with that operation (moving it to the front breaks no real-time order, since
+ *       everything that completed before its call is already linearized, and changes no value), so when that fails
+ *       the configuration fails.</li>
+ *   <li>Doomed values: an operation that needs the register to hold {@code v} (a read of {@code v}, a successful cas
+ *       from {@code v}) can never be linearized once the register holds something else and no operation that could
+ *       store {@code v} again is left. A step that leaves such an operation behind is refused at once, rather than
+ *       when the search reaches that operation's return, possibly much later.</li>
+ *   <li>Unread values: every value that no operation needs the register to hold (no read returned it, no cas expects
+ *       it) is one value, {@code UNREAD}, to the model and the memo: no step can tell them apart.</li>
+ * </ol>
+ * The explanation of a violation does not come from this search (the doomed-value rule looks ahead); the checker
+ * searches prefixes of the history for the shortest that fails.
  */
 final class RegisterSearch {
     enum Verdict { LINEARIZABLE, VIOLATION, UNKNOWN }
 
-    /**
-     * What the search found. For a violation: {@code blockedOp}, the operation whose completion no linearization of
-     * the operations before it can explain (everything completing earlier is linearizable); {@code possibleValues},
-     * the register values the search reached just before that completion; {@code linearization} and
-     * {@code valuesAfter}, one linearization of the operations before it, with the register value after each.
-     */
-    record Outcome(Verdict verdict, long steps, List<History.Operation> operations, History.Operation blockedOp,
-                   Set<String> possibleValues, List<History.Operation> linearization, List<String> valuesAfter) {
+    /** What the search found; for a linearizable history, one linearization (of every operation it placed). */
+    record Outcome(Verdict verdict, long steps, List<History.Operation> operations,
+                   List<History.Operation> linearization) {
     }
 
     private static final int ILLEGAL = -1;
     private static final int NIL = 0;
+    private static final int UNREAD = 1;
 
     private final List<History.Operation> ops;
     private final int n;
     private final Op.Kind[] kind;
-    /** A write's or cas's new value, a read's result. */
+    /** A write's or cas's new value, a read's result, as value ids. */
     private final int[] value;
     private final int[] expected;
     private final boolean[] unknown;
     /** A known cas's result. */
     private final boolean[] swapped;
-    private final List<String> valueNames = new ArrayList<>();
+    private final int initial;
+    /** Per value id: operations not yet linearized that need the register to hold it / that may store it. */
+    private final int[] needs;
+    private final int[] stores;
 
     // the entry list: positions 0..2n-1 in time order, HEAD the sentinel
     private final int head;
@@ -78,15 +91,45 @@ final class RegisterSearch {
         expected = new int[n];
         unknown = new boolean[n];
         swapped = new boolean[n];
+
+        // values some operation needs the register to hold get their own ids; every other value is UNREAD
         Map<String, Integer> ids = new HashMap<>();
-        valueNames.add(null);
+        boolean nilNeeded = false;
+        for (History.Operation o : ops) {
+            boolean ok = o.outcome() == History.Outcome.OK;
+            String needed = o.op().kind() == Op.Kind.READ ? o.result() : o.op().kind() == Op.Kind.CAS && ok
+                    && "true".equals(o.result()) ? o.op().expected() : null;
+            boolean needsSomething = o.op().kind() == Op.Kind.READ
+                    || o.op().kind() == Op.Kind.CAS && ok && "true".equals(o.result());
+            // a cas that failed or may have failed still tells values apart: give what it compares with an id
+            String compared = o.op().kind() == Op.Kind.CAS ? o.op().expected() : null;
+            for (String v : new String[] {needsSomething ? needed : null, compared}) {
+                if (v != null) {
+                    ids.putIfAbsent(v, ids.size() + 2);
+                }
+            }
+            if (needsSomething && needed == null || o.op().kind() == Op.Kind.CAS && compared == null) {
+                nilNeeded = true;
+            }
+        }
+        initial = nilNeeded ? NIL : UNREAD;
+        int values = ids.size() + 2;
+        needs = new int[values];
+        stores = new int[values];
         for (int i = 0; i < n; i++) {
             History.Operation o = ops.get(i);
             kind[i] = o.op().kind();
             unknown[i] = o.outcome() != History.Outcome.OK;
-            value[i] = intern(kind[i] == Op.Kind.READ ? o.result() : o.op().value(), ids);
-            expected[i] = intern(o.op().expected(), ids);
             swapped[i] = "true".equals(o.result());
+            String v = kind[i] == Op.Kind.READ ? o.result() : o.op().value();
+            value[i] = v == null ? initial : ids.getOrDefault(v, UNREAD);
+            expected[i] = o.op().expected() == null ? initial : ids.get(o.op().expected());
+            if (requiredValue(i) != ILLEGAL) {
+                needs[requiredValue(i)]++;
+            }
+            if (storedValue(i) != ILLEGAL) {
+                stores[storedValue(i)]++;
+            }
         }
 
         long start = n == 0 ? 0 : ops.get(0).invokeNanos();
@@ -147,14 +190,27 @@ final class RegisterSearch {
         return kept;
     }
 
-    private int intern(String v, Map<String, Integer> ids) {
-        if (v == null) {
-            return NIL;
-        }
-        return ids.computeIfAbsent(v, k -> {
-            valueNames.add(k);
-            return valueNames.size() - 1;
-        });
+    /** The value operation {@code i} needs the register to hold when it is linearized, or {@code ILLEGAL}: none. */
+    private int requiredValue(int i) {
+        return switch (kind[i]) {
+            case READ -> value[i];
+            case CAS -> !unknown[i] && swapped[i] ? expected[i] : ILLEGAL;
+            case WRITE -> ILLEGAL;
+        };
+    }
+
+    /** The value operation {@code i} may store, or {@code ILLEGAL}: none. */
+    private int storedValue(int i) {
+        return switch (kind[i]) {
+            case READ -> ILLEGAL;
+            case CAS -> unknown[i] || swapped[i] ? value[i] : ILLEGAL;
+            case WRITE -> value[i];
+        };
+    }
+
+    /** Whether operation {@code i} leaves the register as it is whenever it is legal. */
+    private boolean preserving(int i) {
+        return kind[i] == Op.Kind.READ || kind[i] == Op.Kind.CAS && !unknown[i] && !swapped[i];
     }
 
     /** The register after operation {@code i} is linearized from {@code state}, or {@code ILLEGAL}. */
@@ -172,6 +228,39 @@ final class RegisterSearch {
                 yield state != expected[i] ? state : ILLEGAL;
             }
         };
+    }
+
+    private boolean doomed(int v, int state) {
+        return v != state && v != UNREAD && needs[v] > 0 && stores[v] == 0;
+    }
+
+    /** Counts operation {@code i} as linearized; false (and nothing counted) if that dooms a value. */
+    private boolean account(int i, int from, int to) {
+        int need = requiredValue(i);
+        int store = storedValue(i);
+        if (need != ILLEGAL) {
+            needs[need]--;
+        }
+        if (store != ILLEGAL) {
+            stores[store]--;
+        }
+        // only the value just replaced and the one whose last store was just spent can have become doomed
+        if (doomed(from, to) || store != ILLEGAL && doomed(store, to)) {
+            unaccount(i);
+            return false;
+        }
+        return true;
+    }
+
+    private void unaccount(int i) {
+        int need = requiredValue(i);
+        int store = storedValue(i);
+        if (need != ILLEGAL) {
+            needs[need]++;
+        }
+        if (store != ILLEGAL) {
+            stores[store]++;
+        }
     }
 
     private void lift(int call) {
@@ -194,82 +283,84 @@ final class RegisterSearch {
         BitSet linearized = new BitSet(n);
         Set<Memo> seen = new HashSet<>();
         int[] stackCall = new int[n];
-        int[] stackState = new int[n + 1];
+        int[] stackState = new int[n];
+        boolean[] stackForced = new boolean[n];
         int depth = 0;
-        int state = NIL;
+        int state = initial;
         long steps = 0;
 
-        int deepest = -1;
-        Set<Integer> deepestStates = new TreeSet<>();
-        int[] deepestOps = new int[0];
-        int[] deepestAfter = new int[0];
-
+        for (int v = 0; v < needs.length; v++) {
+            if (doomed(v, state)) {
+                return new Outcome(Verdict.VIOLATION, steps, ops, List.of());
+            }
+        }
         int entry = next[head];
+        boolean readsFirst = true;
+        search:
         while (entry != head) {
             if (++steps > stepBudget) {
-                return new Outcome(Verdict.UNKNOWN, steps - 1, ops, null, Set.of(), List.of(), List.of());
+                return new Outcome(Verdict.UNKNOWN, steps - 1, ops, List.of());
             }
             int op = opAt[entry];
             if (callAt[entry]) {
-                int after = step(state, op);
-                if (after != ILLEGAL) {
-                    linearized.set(op);
-                    if (seen.add(new Memo(linearized, after))) {
-                        stackCall[depth] = entry;
-                        stackState[depth] = state;
-                        depth++;
-                        state = after;
-                        lift(entry);
-                        entry = next[head];
-                        continue;
+                if (preserving(op) == readsFirst) {
+                    int after = step(state, op);
+                    if (after != ILLEGAL && account(op, state, after)) {
+                        linearized.set(op);
+                        if (seen.add(new Memo(linearized, after))) {
+                            stackCall[depth] = entry;
+                            stackState[depth] = state;
+                            stackForced[depth] = readsFirst;
+                            depth++;
+                            state = after;
+                            lift(entry);
+                            entry = next[head];
+                            readsFirst = true;
+                            continue;
+                        }
+                        linearized.clear(op);
+                        unaccount(op);
+                        if (readsFirst) {
+                            // this configuration's forced step leads where the search has failed before: it fails too
+                            entry = head;
+                        }
                     }
-                    linearized.clear(op);
                 }
-                entry = next[entry];
+                if (entry != head) {
+                    entry = next[entry];
+                    continue;
+                }
+            } else if (unknown[op]) {
+                break; // only operations of unknown outcome are left: leave them out
+            } else if (readsFirst) {
+                readsFirst = false; // no read fits: now try the steps that change the register
+                entry = next[head];
                 continue;
             }
-            if (unknown[op]) {
-                break; // only operations of unknown outcome are left: leave them out
-            }
-            // op had to be linearized by now: remember how far the search got, then undo the last step
-            if (entry > deepest) {
-                deepest = entry;
-                deepestStates.clear();
-                deepestOps = new int[depth];
-                deepestAfter = new int[depth];
-                for (int k = 0; k < depth; k++) {
-                    deepestOps[k] = opAt[stackCall[k]];
-                    deepestAfter[k] = k + 1 < depth ? stackState[k + 1] : state;
+            // op had to be linearized by now (or a forced step failed): undo steps until one has an alternative
+            while (true) {
+                if (depth == 0) {
+                    return new Outcome(Verdict.VIOLATION, steps, ops, List.of());
+                }
+                depth--;
+                entry = stackCall[depth];
+                int undone = opAt[entry];
+                linearized.clear(undone);
+                unaccount(undone);
+                unlift(entry);
+                state = stackState[depth];
+                if (!stackForced[depth]) {
+                    readsFirst = false;
+                    entry = next[entry];
+                    continue search;
                 }
             }
-            if (entry == deepest) {
-                deepestStates.add(state);
-            }
-            if (depth == 0) {
-                return violation(steps, deepest, deepestStates, deepestOps, deepestAfter);
-            }
-            depth--;
-            entry = stackCall[depth];
-            state = stackState[depth];
-            linearized.clear(opAt[entry]);
-            unlift(entry);
-            entry = next[entry];
         }
-        return new Outcome(Verdict.LINEARIZABLE, steps, ops, null, Set.of(), List.of(), List.of());
-    }
-
-    private Outcome violation(long steps, int deepest, Set<Integer> states, int[] linOps, int[] after) {
-        Set<String> possible = new java.util.LinkedHashSet<>();
-        for (int s : states) {
-            possible.add(valueNames.get(s));
+        List<History.Operation> lin = new ArrayList<>(depth);
+        for (int k = 0; k < depth; k++) {
+            lin.add(ops.get(opAt[stackCall[k]]));
         }
-        List<History.Operation> lin = new ArrayList<>(linOps.length);
-        List<String> values = new ArrayList<>(linOps.length);
-        for (int k = 0; k < linOps.length; k++) {
-            lin.add(ops.get(linOps[k]));
-            values.add(valueNames.get(after[k]));
-        }
-        return new Outcome(Verdict.VIOLATION, steps, ops, ops.get(opAt[deepest]), possible, lin, values);
+        return new Outcome(Verdict.LINEARIZABLE, steps, ops, lin);
     }
 
     /** A (linearized set, register value) pair the search has reached; the set run-length encoded. */
