@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Checks that a {@link History} of operations on string keys is linearizable: that some total order of the operations,
@@ -31,19 +30,33 @@ import java.util.stream.Collectors;
  * }</pre>
  * Only mark {@code fail} what certainly did not happen: an error the server returns after the write may have reached
  * the log (a timeout inside the server, a leader stepping down mid-commit) is {@code info}. Give every write a distinct
- * value (client and sequence number): a read then names the one write it saw, violations are definite, and the search
- * stays short. Keep the number of operations in flight on one key modest (tens): the search is exponential in it in
- * the worst case, and a key whose search exceeds its step budget yields {@link Verdict#UNKNOWN} rather than a hang.
+ * value (client and sequence number): a read then names the one write it saw, violations are definite, and the key is
+ * decided in O(n log n) however many operations are in flight. A check gives {@link Verdict#UNKNOWN}, never a hang,
+ * when a key that needs the search (see below) runs out of steps.
  *
  * <h2>What it checks</h2>
- * Keys are independent registers, so each key's operations are checked alone (linearizability is compositional), with
- * Wing and Gong's search and Lowe's memoization (see {@link RegisterSearch}). Operations that {@code fail}ed are left
- * out. An operation of unknown outcome ({@code info}, or still pending) may take effect at any point after its
- * invocation, or never; a read of unknown outcome constrains nothing and is left out.
+ * Keys are independent registers, so each key's operations are checked alone (linearizability is compositional).
+ * Operations that {@code fail}ed are left out. An operation of unknown outcome ({@code info}, or still pending) may take
+ * effect at any point after its invocation, or never; a read of unknown outcome constrains nothing and is left out.
+ * Operations that touch in time (one completes at the nanosecond another is invoked) count as concurrent.
+ * <ul>
+ *   <li>A key whose writes all store distinct values, without cas, is decided by Gibbons and Korach's zones
+ *       ({@link ZoneCheck}): 2,000 operations with 50 in flight take about a millisecond; explaining a violation
+ *       among them, tens of milliseconds.</li>
+ *   <li>Any other key (cas, or a value written twice) by Wing and Gong's search with Lowe's memoization
+ *       ({@link RegisterSearch}). It finds a linearization quickly when there is one (the same 2,000 operations in
+ *       about 10 ms; 2,500 with 30% cas and 50 in flight as fast), but proving that there is none can mean visiting
+ *       every order the operations in flight allow. In simulated runs with 50 clients on one cas key, a changed read
+ *       was found in tens of milliseconds, once in 1.4 s; a history built against the search may run out of steps,
+ *       and the verdict is then {@code UNKNOWN}.</li>
+ * </ul>
  *
- * <p>A violation's explanation names the key, the first completion no linearization of the earlier operations can
- * explain, the values the register could hold at that point, one linearization of what came before, and the
+ * <p>A violation's explanation names the key; the first completion that no linearization of the operations before it
+ * can explain (a binary search over prefixes of the history); for a key with distinct values, the two values
+ * whose spans conflict; one linearization of what came before, with the register's value after each step; and the
  * operations around it, with times in milliseconds from the history's first invocation.
+ *
+ * <p>Thread safety: {@code check} reads a snapshot of the history; call it once the clients have stopped.
  */
 public final class LinearizabilityChecker {
     /**
@@ -223,27 +236,27 @@ public final class LinearizabilityChecker {
             if (failing.size() > 1) {
                 b.append("  (and ").append(failing.size() - 1).append(" more operations completing at the same time)\n");
             }
-            String last = Op.quote(register);
-            switch (x.op().kind()) {
-                case READ -> b.append("No linearization of the operations before it leaves the register holding ")
-                        .append(Op.quote(x.result())).append(" (this one leaves ").append(last).append(")");
-                case CAS -> b.append("true".equals(x.result())
+            if (zone != null && zone.verdict() == ZoneCheck.Verdict.VIOLATION) {
+                b.append("Why: ").append(zone.why()).append('\n');
+            }
+            String claim = switch (x.op().kind()) {
+                case READ -> "No linearization of the operations before it leaves the register holding "
+                        + Op.quote(x.result());
+                case CAS -> ("true".equals(x.result())
                         ? "No linearization of the operations before it leaves the register holding "
                         : "Every linearization of the operations before it leaves the register holding ")
-                        .append(Op.quote(x.op().expected())).append(" (this one leaves ").append(last).append(")");
-                case WRITE -> b.append("One linearization of the operations before it leaves the register holding ")
-                        .append(last);
-            }
-            b.append(".\n");
-            if (zone != null && zone.verdict() == ZoneCheck.Verdict.VIOLATION) {
-                b.append(zone.why()).append('\n');
-            }
+                        + Op.quote(x.op().expected());
+                case WRITE -> "";
+            };
             if (before.verdict() != RegisterSearch.Verdict.LINEARIZABLE) {
-                b.append("(The search for a linearization of the operations before it ran out of its ").append(budget)
-                        .append(" steps.)\n");
-            } else if (!lin.isEmpty()) {
+                b.append(claim).append(claim.isEmpty() ? "" : ".\n").append("(The search for a linearization of the"
+                        + " operations before it ran out of its ").append(budget).append(" steps.)\n");
+            } else if (lin.isEmpty()) {
+                b.append(claim).append(claim.isEmpty() ? "" : "; ").append("no operation before it took effect.\n");
+            } else {
                 int from = Math.max(0, lin.size() - LINEARIZATION_LINES);
-                b.append("That linearization (")
+                b.append(claim.isEmpty() ? "One linearization of them" : claim + "; one that leaves "
+                        + Op.quote(register)).append(" (")
                         .append(from == 0 ? "all " + lin.size() : "last " + (lin.size() - from) + " of " + lin.size())
                         .append(" steps), with the value after each:\n");
                 for (int k = from; k < lin.size(); k++) {

@@ -94,10 +94,10 @@ class LinearizabilityCheckerTest {
         Result r = assertViolation("k");
         assertThat(r.explanation())
                 .contains("#2 client 2 read -> \"1\" [+40.000 ms, +50.000 ms]")
-                .contains("No linearization of the operations before it leaves the register holding \"1\""
-                        + " (this one leaves \"2\")")
+                .contains("No linearization of the operations before it leaves the register holding \"1\";"
+                        + " one that leaves \"2\" (all 2 steps), with the value after each:\n")
                 .contains("#1 client 1 write(\"2\") [+20.000 ms, +30.000 ms]  => \"2\"")
-                .contains("\"1\" must be current from +10.000 ms (#0 completed) to +40.000 ms (#2 began), but \"2\""
+                .contains("Why: \"1\" must be current from +10.000 ms (#0 completed) to +40.000 ms (#2 began), but \"2\""
                         + " (written by #1) must be current at some instant between +20.000 ms and +30.000 ms,"
                         + " inside that span.");
     }
@@ -106,7 +106,7 @@ class LinearizabilityCheckerTest {
     void staleRead_initialValueAfterCompletedWrite() {
         write(A, "k", "1", 0, 10);
         read(B, "k", null, 20, 30);
-        assertThat(assertViolation("k").explanation()).contains("read -> nil").contains("leaves the register holding nil (this one leaves \"1\")");
+        assertThat(assertViolation("k").explanation()).contains("read -> nil").contains("leaves the register holding nil; one that leaves \"1\"");
     }
 
     @Test
@@ -292,7 +292,7 @@ class LinearizabilityCheckerTest {
         assertThat(r.explanation())
                 .contains("Everything completing before +2010.000 ms can be linearized, but no linearization of it"
                         + " also explains\n  #40 client 3 read -> \"v3\" [+2000.000 ms, +2010.000 ms]\n")
-                .contains("holding \"v3\" (this one leaves \"v19\")")
+                .contains("holding \"v3\"; one that leaves \"v19\" (last 12 of 40 steps)")
                 .contains("(last 12 of 40 steps)")
                 .contains("> #40 client 3");
         assertThat(r.explanation().lines().count()).isLessThan(30);

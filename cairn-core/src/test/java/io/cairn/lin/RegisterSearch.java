@@ -26,6 +26,9 @@ import java.util.Set;
  * anywhere after its call, and when the walk reaches such a return all operations left are of unknown outcome, which
  * may all be left out, so the history is linearizable.
  *
+ * <p>Before it starts, it looks for an operation that needs a value only operations invoked after it completed could
+ * store (a read from the future): proving that by search would mean visiting every order of the operations before it.
+ *
  * <p>The reductions, each of which only removes configurations that cannot lead to a linearization:
  * <ol>
  *   <li>Reads first: a candidate that does not change the register (a read, a cas that failed) and whose result fits
@@ -230,6 +233,28 @@ final class RegisterSearch {
         };
     }
 
+    /**
+     * Whether an operation needs the register to hold a value that only operations invoked after it completed could
+     * store: the search would find that out only by exhausting every order of the operations before it.
+     */
+    private boolean needsAValueFromTheFuture() {
+        long[] firstStore = new long[needs.length];
+        Arrays.fill(firstStore, Long.MAX_VALUE);
+        for (int i = 0; i < n; i++) {
+            int v = storedValue(i);
+            if (v != ILLEGAL) {
+                firstStore[v] = Math.min(firstStore[v], ops.get(i).invokeNanos());
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int v = requiredValue(i);
+            if (v != ILLEGAL && v != initial && !unknown[i] && firstStore[v] > ops.get(i).completeNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean doomed(int v, int state) {
         return v != state && v != UNREAD && needs[v] > 0 && stores[v] == 0;
     }
@@ -293,6 +318,9 @@ final class RegisterSearch {
             if (doomed(v, state)) {
                 return new Outcome(Verdict.VIOLATION, steps, ops, List.of());
             }
+        }
+        if (needsAValueFromTheFuture()) {
+            return new Outcome(Verdict.VIOLATION, steps, ops, List.of());
         }
         int entry = next[head];
         boolean readsFirst = true;
