@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * A record of the operations concurrent clients sent and what came back, for {@link LinearizabilityChecker}.
  *
- * <p>A client calls {@link #invoke} just before it sends an operation and then exactly one of {@link #ok}, {@link #fail}
- * or {@link #info} once it knows the outcome:
+ * <p>A client calls {@link #invoke} just before it sends an operation and then exactly one of {@link #ok},
+ * {@link #fail} or {@link #info} once it knows the outcome:
  * <ul>
  *   <li>{@code ok}: the server replied; a read's result is the value it returned ({@code null}: absent).</li>
  *   <li>{@code fail}: the operation certainly did not happen, e.g. a {@code MOVED}, {@code CLUSTERDOWN} or not-leader

@@ -36,8 +36,9 @@ import java.util.TreeMap;
  *
  * <h2>What it checks</h2>
  * Keys are independent registers, so each key's operations are checked alone (linearizability is compositional).
- * Operations that {@code fail}ed are left out. An operation of unknown outcome ({@code info}, or still pending) may take
- * effect at any point after its invocation, or never; a read of unknown outcome constrains nothing and is left out.
+ * Operations that {@code fail}ed are left out. An operation of unknown outcome ({@code info}, or still pending) may
+ * take effect at any point after its invocation, or never; a read of unknown outcome constrains nothing and is left
+ * out.
  * Operations that touch in time (one completes at the nanosecond another is invoked) count as concurrent.
  * <ul>
  *   <li>A key whose writes all store distinct values, without cas, is decided by Gibbons and Korach's zones
@@ -146,15 +147,16 @@ public final class LinearizabilityChecker {
         long steps = checker.steps;
         if (gaveUp != null) {
             String why = "unknown: the search for key " + Op.quote(gaveUpKey) + " (" + gaveUp.operations().size()
-                    + " operations, at most " + maxConcurrency(gaveUp.operations()) + " in flight at once) gave up after "
-                    + stepBudgetPerKey + " steps without finding a linearization or a violation; the other keys are"
-                    + " linearizable. Raise the budget with check(history, steps), or keep fewer operations in flight"
+                    + " operations, at most " + maxConcurrency(gaveUp.operations())
+                    + " in flight at once) gave up after " + stepBudgetPerKey + " steps without finding a"
+                    + " linearization or a violation; no key has a violation. Raise the budget with"
+                    + " check(history, steps), give every write a distinct value, or keep fewer operations in flight"
                     + " on one key.";
             return new Result(Verdict.UNKNOWN, gaveUpKey, why, byKey.size(), all.size(), steps);
         }
         String fine = "linearizable: " + byKey.size() + " keys, " + all.size() + " operations (" + checked
-                + " checked, the rest failed or unknown reads), " + checker.zoneChecked + " keys by zones, the rest by a "
-                + steps + "-step search";
+                + " checked, the rest failed or unknown reads), " + checker.zoneChecked
+                + " keys by zones, the rest by a " + steps + "-step search";
         return new Result(Verdict.LINEARIZABLE, null, fine, byKey.size(), all.size(), steps);
     }
 
@@ -186,21 +188,27 @@ public final class LinearizabilityChecker {
         }
 
         /**
-         * Finds the first completion the history cannot explain: the shortest prefix (the operations invoked by some
-         * completion time, those still running then counted as of unknown outcome) that is not linearizable. Prefixes only
-         * gain constraints as they grow, so a binary search over the completion times finds it.
+         * Finds the first completion the history cannot explain: the shortest prefix (the operations invoked by
+         * some completion time, those still running then counted as of unknown outcome) that is not linearizable.
+         * Prefixes only gain constraints as they grow, so a binary search over the completion times finds it.
          */
         private String explainViolation(String key, List<History.Operation> ops, int keys, int total) {
             long[] cuts = ops.stream().filter(o -> o.outcome() == History.Outcome.OK)
                     .mapToLong(History.Operation::completeNanos).sorted().distinct().toArray();
+            if (cuts.length == 0) {
+                return "not linearizable: key " + Op.quote(key) + ", though none of its operations completed";
+            }
             int lo = 0;
             int hi = cuts.length - 1;
+            boolean proven = true; // the whole history is; a prefix whose search ran out of steps is not
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (verdict(prefix(ops, cuts[mid], true)) == RegisterSearch.Verdict.LINEARIZABLE) {
+                RegisterSearch.Verdict v = verdict(prefix(ops, cuts[mid], true));
+                if (v == RegisterSearch.Verdict.LINEARIZABLE) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
+                    proven = v == RegisterSearch.Verdict.VIOLATION;
                 }
             }
             long cut = cuts[lo];
@@ -218,7 +226,7 @@ public final class LinearizabilityChecker {
             String register = null;
             for (History.Operation o : before.linearization()) {
                 Op op = o.op();
-                // a linearized cas swaps exactly when the register holds what it expects (the search checked its result)
+                // a linearized cas swaps exactly when the register holds what it expects (the search checked that)
                 if (op.kind() == Op.Kind.WRITE
                         || op.kind() == Op.Kind.CAS && java.util.Objects.equals(register, op.expected())) {
                     register = op.value();
@@ -234,7 +242,12 @@ public final class LinearizabilityChecker {
                     .append(" can be linearized, but no linearization of it also explains\n  ").append(x.format(start))
                     .append('\n');
             if (failing.size() > 1) {
-                b.append("  (and ").append(failing.size() - 1).append(" more operations completing at the same time)\n");
+                b.append("  (and ").append(failing.size() - 1)
+                        .append(" more operations completing at the same time)\n");
+            }
+            if (!proven) {
+                b.append("(The search of the history up to there ran out of steps: the history as a whole is not"
+                        + " linearizable, but the first completion it cannot explain may come later.)\n");
             }
             if (zone != null && zone.verdict() == ZoneCheck.Verdict.VIOLATION) {
                 b.append("Why: ").append(zone.why()).append('\n');
@@ -266,7 +279,8 @@ public final class LinearizabilityChecker {
             }
 
             List<History.Operation> context = context(ops, x);
-            b.append("Operations on ").append(Op.quote(key)).append(" overlapping it, and the last few completed before it:\n");
+            b.append("Operations on ").append(Op.quote(key))
+                    .append(" overlapping it, and the last few completed before it:\n");
             for (int k = 0; k < context.size() && k < CONTEXT_LINES; k++) {
                 History.Operation o = context.get(k);
                 b.append(o == x ? "> " : "  ").append(o.format(start)).append('\n');

@@ -97,16 +97,17 @@ class LinearizabilityCheckerTest {
                 .contains("No linearization of the operations before it leaves the register holding \"1\";"
                         + " one that leaves \"2\" (all 2 steps), with the value after each:\n")
                 .contains("#1 client 1 write(\"2\") [+20.000 ms, +30.000 ms]  => \"2\"")
-                .contains("Why: \"1\" must be current from +10.000 ms (#0 completed) to +40.000 ms (#2 began), but \"2\""
-                        + " (written by #1) must be current at some instant between +20.000 ms and +30.000 ms,"
-                        + " inside that span.");
+                .contains("Why: \"1\" must be current from +10.000 ms (#0 completed) to +40.000 ms (#2 began),"
+                        + " but \"2\" (written by #1) must be current at some instant between +20.000 ms and"
+                        + " +30.000 ms, inside that span.");
     }
 
     @Test
     void staleRead_initialValueAfterCompletedWrite() {
         write(A, "k", "1", 0, 10);
         read(B, "k", null, 20, 30);
-        assertThat(assertViolation("k").explanation()).contains("read -> nil").contains("leaves the register holding nil; one that leaves \"1\"");
+        assertThat(assertViolation("k").explanation()).contains("read -> nil")
+                .contains("leaves the register holding nil; one that leaves \"1\"");
     }
 
     @Test

@@ -94,7 +94,8 @@ class LinearizabilityRandomTest {
                 Op op;
                 if (kind < shape.casRate()) {
                     // expected: the key's initial value or some value another client may have written to it
-                    String expected = r.nextInt(4) == 0 ? null : "c" + r.nextInt(shape.clients()) + "-" + r.nextInt(i + 1);
+                    String expected = r.nextInt(4) == 0
+                            ? null : "c" + r.nextInt(shape.clients()) + "-" + r.nextInt(i + 1);
                     op = Op.cas(key, expected, fresh);
                 } else if (kind < shape.casRate() + (1 - shape.casRate()) / 2) {
                     op = Op.write(key, fresh);

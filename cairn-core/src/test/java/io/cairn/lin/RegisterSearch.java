@@ -79,6 +79,7 @@ final class RegisterSearch {
     private final int[] opAt;
     private final boolean[] callAt;
     private final int[] returnOf;
+    private boolean ran;
 
     /**
      * {@code operations}: one key's operations, every one {@code OK}, {@code INFO} or {@code PENDING} (reads of unknown
@@ -95,24 +96,19 @@ final class RegisterSearch {
         unknown = new boolean[n];
         swapped = new boolean[n];
 
-        // values some operation needs the register to hold get their own ids; every other value is UNREAD
+        // the values the register is compared with (a read's result, a cas's expected value) get their own ids;
+        // every other value is UNREAD, and so is absence if nothing compares with it
         Map<String, Integer> ids = new HashMap<>();
         boolean nilNeeded = false;
         for (History.Operation o : ops) {
-            boolean ok = o.outcome() == History.Outcome.OK;
-            String needed = o.op().kind() == Op.Kind.READ ? o.result() : o.op().kind() == Op.Kind.CAS && ok
-                    && "true".equals(o.result()) ? o.op().expected() : null;
-            boolean needsSomething = o.op().kind() == Op.Kind.READ
-                    || o.op().kind() == Op.Kind.CAS && ok && "true".equals(o.result());
-            // a cas that failed or may have failed still tells values apart: give what it compares with an id
-            String compared = o.op().kind() == Op.Kind.CAS ? o.op().expected() : null;
-            for (String v : new String[] {needsSomething ? needed : null, compared}) {
-                if (v != null) {
-                    ids.putIfAbsent(v, ids.size() + 2);
-                }
+            if (o.op().kind() == Op.Kind.WRITE) {
+                continue;
             }
-            if (needsSomething && needed == null || o.op().kind() == Op.Kind.CAS && compared == null) {
+            String v = o.op().kind() == Op.Kind.READ ? o.result() : o.op().expected();
+            if (v == null) {
                 nilNeeded = true;
+            } else {
+                ids.putIfAbsent(v, ids.size() + 2);
             }
         }
         initial = nilNeeded ? NIL : UNREAD;
@@ -304,7 +300,12 @@ final class RegisterSearch {
         prev[next[call]] = call;
     }
 
+    /** Searches, at most {@code stepBudget} steps; once per instance (it consumes the counts it keeps). */
     Outcome run(long stepBudget) {
+        if (ran) {
+            throw new IllegalStateException("a RegisterSearch runs once");
+        }
+        ran = true;
         BitSet linearized = new BitSet(n);
         Set<Memo> seen = new HashSet<>();
         int[] stackCall = new int[n];
