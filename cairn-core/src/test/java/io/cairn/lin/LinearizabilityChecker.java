@@ -80,10 +80,12 @@ public final class LinearizabilityChecker {
     }
 
     /**
-     * The verdict; for {@code NOT_LINEARIZABLE} and {@code UNKNOWN} the key concerned. {@link #explanation()} (also
-     * {@link #toString()}) is written for a person reading a failed test.
+     * The verdict; for {@code NOT_LINEARIZABLE} and {@code UNKNOWN} the key concerned; for {@code NOT_LINEARIZABLE} the
+     * operation whose completion no linearization of the operations before it can explain. {@link #explanation()}
+     * (also {@link #toString()}) is written for a person reading a failed test.
      */
-    public record Result(Verdict verdict, String key, String explanation, int keys, int operations, long steps) {
+    public record Result(Verdict verdict, String key, History.Operation firstUnexplained, String explanation, int keys,
+                         int operations, long steps) {
         public boolean ok() {
             return verdict == Verdict.LINEARIZABLE;
         }
@@ -137,7 +139,8 @@ public final class LinearizabilityChecker {
             RegisterSearch.Verdict verdict = checker.verdict(e.getValue());
             if (verdict == RegisterSearch.Verdict.VIOLATION) {
                 String why = checker.explainViolation(e.getKey(), e.getValue(), byKey.size(), all.size());
-                return new Result(Verdict.NOT_LINEARIZABLE, e.getKey(), why, byKey.size(), all.size(), checker.steps);
+                return new Result(Verdict.NOT_LINEARIZABLE, e.getKey(), checker.unexplained, why, byKey.size(),
+                        all.size(), checker.steps);
             }
             if (verdict == RegisterSearch.Verdict.UNKNOWN && gaveUp == null) {
                 gaveUp = checker.last;
@@ -152,12 +155,12 @@ public final class LinearizabilityChecker {
                     + " linearization or a violation; no key has a violation. Raise the budget with"
                     + " check(history, steps), give every write a distinct value, or keep fewer operations in flight"
                     + " on one key.";
-            return new Result(Verdict.UNKNOWN, gaveUpKey, why, byKey.size(), all.size(), steps);
+            return new Result(Verdict.UNKNOWN, gaveUpKey, null, why, byKey.size(), all.size(), steps);
         }
         String fine = "linearizable: " + byKey.size() + " keys, " + all.size() + " operations (" + checked
                 + " checked, the rest failed or unknown reads), " + checker.zoneChecked
                 + " keys by zones, the rest by a " + steps + "-step search";
-        return new Result(Verdict.LINEARIZABLE, null, fine, byKey.size(), all.size(), steps);
+        return new Result(Verdict.LINEARIZABLE, null, null, fine, byKey.size(), all.size(), steps);
     }
 
     /** One check's settings and counters. */
@@ -168,6 +171,7 @@ public final class LinearizabilityChecker {
         long steps;
         int zoneChecked;
         RegisterSearch.Outcome last;
+        History.Operation unexplained;
 
         Checker(long budget, boolean zones, long start) {
             this.budget = budget;
@@ -215,6 +219,7 @@ public final class LinearizabilityChecker {
             List<History.Operation> failing = ops.stream()
                     .filter(o -> o.outcome() == History.Outcome.OK && o.completeNanos() == cut).toList();
             History.Operation x = failing.get(0);
+            unexplained = x;
             RegisterSearch.Outcome before = new RegisterSearch(prefix(ops, cut, false)).run(budget);
             ZoneCheck.Outcome zone = zones ? ZoneCheck.check(prefix(ops, cut, true), start) : null;
             Map<Long, History.Operation> byId = new TreeMap<>();
