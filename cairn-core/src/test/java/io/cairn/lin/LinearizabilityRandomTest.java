@@ -248,10 +248,14 @@ class LinearizabilityRandomTest {
         assertThat(bad.verdict()).as("seed %d %s, read #%d changed: %s", seed, shape, id, bad)
                 .isEqualTo(Verdict.NOT_LINEARIZABLE);
         assertThat(bad.key()).isEqualTo(read.op().key());
-        assertThat(bad.firstUnexplained()).isEqualTo(read);
         // the changed read is where the history stops being linearizable: everything completing before it is intact
-        assertThat(bad.explanation()).as("seed %d", seed)
-                .contains("also explains\n  #" + id + " client " + read.client() + " read -> ");
+        // (real clocks may complete another operation at the same nanosecond, which the checker may name instead)
+        assertThat(bad.firstUnexplained().completeNanos()).as("seed %d: %s", seed, bad)
+                .isEqualTo(read.completeNanos());
+        if (bad.firstUnexplained().equals(read)) {
+            assertThat(bad.explanation()).as("seed %d", seed)
+                    .contains("also explains\n  #" + id + " client " + read.client() + " read -> ");
+        }
     }
 
     @ParameterizedTest(name = "seed {0}")
