@@ -1,8 +1,10 @@
 package io.cairn.lin;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -233,7 +235,7 @@ public final class LinearizabilityChecker {
                 Op op = o.op();
                 // a linearized cas swaps exactly when the register holds what it expects (the search checked that)
                 if (op.kind() == Op.Kind.WRITE
-                        || op.kind() == Op.Kind.CAS && java.util.Objects.equals(register, op.expected())) {
+                        || op.kind() == Op.Kind.CAS && Objects.equals(register, op.expected())) {
                     register = op.value();
                 }
                 lin.add(byId.get(o.id()));
@@ -345,7 +347,7 @@ public final class LinearizabilityChecker {
             long end = o.outcome() == History.Outcome.OK ? o.completeNanos() : Long.MAX_VALUE;
             events[k++] = new long[] {end, -1};
         }
-        java.util.Arrays.sort(events, (a, c) -> a[0] != c[0] ? Long.compare(a[0], c[0]) : Long.compare(c[1], a[1]));
+        Arrays.sort(events, (a, c) -> a[0] != c[0] ? Long.compare(a[0], c[0]) : Long.compare(c[1], a[1]));
         int now = 0;
         int max = 0;
         for (long[] e : events) {

@@ -5,6 +5,8 @@ import io.cairn.lin.LinearizabilityChecker.Verdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -131,7 +133,7 @@ class LinearizabilityOracleTest {
                 ops.add(o);
             }
         }
-        return place(ops, new boolean[ops.size()], null, new java.util.HashSet<>());
+        return place(ops, new boolean[ops.size()], null, new HashSet<>());
     }
 
     /**
@@ -139,7 +141,7 @@ class LinearizabilityOracleTest {
      * follows depends only on what is placed and the register, so {@code failed} remembers those that led nowhere.
      */
     private static boolean place(List<History.Operation> ops, boolean[] placed, String register, Set<String> failed) {
-        String state = java.util.Arrays.toString(placed) + register;
+        String state = Arrays.toString(placed) + register;
         if (failed.contains(state)) {
             return false;
         }

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -182,7 +183,7 @@ class LinearizabilityRandomTest {
                 reads.add(i);
             }
         }
-        java.util.Collections.shuffle(reads, r);
+        Collections.shuffle(reads, r);
         for (int i : reads) {
             Planned read = byInvoke.get(i);
             for (Planned later : byInvoke) {
@@ -316,7 +317,7 @@ class LinearizabilityRandomTest {
         History h = new History();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < threads; t++) {
             int client = t;
             Thread w = new Thread(() -> {
