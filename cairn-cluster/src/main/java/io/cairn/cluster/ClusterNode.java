@@ -214,6 +214,30 @@ public final class ClusterNode implements Closeable {
         });
     }
 
+    /**
+     * A linearizable read for embedded use: runs {@code read} on this node's store, then waits for the read barrier
+     * ({@link #readBarrier}) before returning its result. On a follower, or a leader that has lost its group, it throws
+     * {@link io.cairn.CairnException} (NOT_LEADER) instead of returning a value that may be stale or never committed.
+     * (Reads straight from {@link #store()} are this node's state: on a follower possibly behind, on the leader possibly
+     * ahead of what is committed.)
+     */
+    public <T> T read(java.util.function.Function<Cairn, T> read) {
+        if (!isLeader()) throw RaftLink.notLeader(self() + " does not lead its group; read on the leader " + leader().orElse(null));
+        T value = read.apply(store);
+        try {
+            readBarrier(store.replica().lastSequence()).get(options.electionTimeout().toMillis() * 10, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof CairnException c) throw c;
+            throw RaftLink.notLeader("the read could not be confirmed: " + e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw RaftLink.notLeader("the read could not be confirmed within " + options.electionTimeout().toMillis() * 10 + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RaftLink.notLeader("interrupted confirming a read");
+        }
+        return value;
+    }
+
     /** Adds a member (Raft configuration change); completes once the new configuration is committed. */
     public CompletableFuture<Void> addMember(Member m) {
         return changeMembers(peers -> {

@@ -140,6 +140,11 @@ class ReplicationTest {
                     assertThat(e.code()).isEqualTo(CairnException.Code.NOT_LEADER); // it stepped down already
                 }
             }
+            // a linearizable read on it never returns what it decided alone
+            if (!lost.isEmpty()) {
+                assertThatThrownBy(() -> g.nodes[l].read(c -> c.getString("u0"))).isInstanceOf(CairnException.class)
+                        .extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.NOT_LEADER);
+            }
             for (var f : lost) {
                 assertThatThrownBy(f::join).hasCauseInstanceOf(CairnException.class)
                         .cause().extracting(e -> ((CairnException) e).code()).isEqualTo(CairnException.Code.NOT_LEADER);
