@@ -129,4 +129,59 @@ class ClusterFailoverTest {
             for (int i = 0; i < 100; i++) assertThat(c.get("k" + i)).isEqualTo("v" + i);
         }
     }
+
+    @Test
+    void aLeaderCutOffFromItsFollowers_neverAnswersAReadWithAWriteItCouldNotCommit() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = freePort();
+            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
+        }
+        spec = String.join(",", members);
+        Thread[] ts = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    start(k);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        int l = leader();
+        try (Jedis j = new Jedis("127.0.0.1", ports[l], 5000)) {
+            assertThat(j.set("x", "committed")).isEqualTo("OK");
+        }
+        for (int i = 0; i < 3; i++) {
+            if (i != l) {
+                servers[i].close();
+                servers[i] = null;
+            }
+        }
+        Thread writer = new Thread(() -> {
+            try (Jedis j = new Jedis("127.0.0.1", ports[l], 20_000)) {
+                j.set("x", "uncommitted"); // decided and applied on the leader; the group can never commit it
+            } catch (JedisException e) {
+                // TRYAGAIN once the leader steps down
+            }
+        });
+        writer.start();
+        CairnServer leader = servers[l];
+        await(() -> "uncommitted".equals(leader.store().getString("x")) || !leader.cluster().isLeader(),
+                Duration.ofSeconds(10), "the write to be applied on the leader");
+        try (Jedis j = new Jedis("127.0.0.1", ports[l], 20_000)) {
+            String got;
+            try {
+                got = j.get("x");
+            } catch (JedisException e) {
+                got = null; // TRYAGAIN: the read could not be confirmed; or MOVED/CLUSTERDOWN once it stepped down
+            }
+            assertThat(got).as("a read on the cut-off leader").isNotEqualTo("uncommitted");
+        }
+        writer.join(30_000);
+    }
 }
