@@ -42,6 +42,14 @@ final class RaftLink implements ReplicatedLog {
     private final Thread proposer;
     private volatile boolean closed;
 
+    /**
+     * Entries proposed but not yet committed, at most: while they are in flight, records gather for the next entry, so
+     * a busy leader proposes few large entries rather than one per write (each entry costs every node CPU in gRPC,
+     * the log and the appenders, whatever its size).
+     */
+    static final int MAX_IN_FLIGHT = 2;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+
     /** The largest entry proposed: records are gathered into entries up to this size. */
     static final int ENTRY_TARGET = 4 << 20;
     /** The largest record: it must fit in one entry the group can carry (ClusterNode.MAX_ENTRY). */
@@ -229,6 +237,11 @@ final class RaftLink implements ReplicatedLog {
     private void propose() {
         while (!closed) {
             EntryDescriptor.Builder b;
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
             synchronized (this) {
                 while (pending.count() == 0 && full.isEmpty() && !closed) {
                     try {
@@ -237,7 +250,10 @@ final class RaftLink implements ReplicatedLog {
                         return;
                     }
                 }
-                if (closed) return;
+                if (closed) {
+                    inFlight.release();
+                    return;
+                }
                 if (!full.isEmpty()) {
                     b = full.poll();
                 } else {
@@ -250,6 +266,7 @@ final class RaftLink implements ReplicatedLog {
             try {
                 submit(data, last);
             } catch (Exception e) {
+                inFlight.release();
                 if (!closed) lost("proposing failed: " + e);
             }
         }
@@ -276,6 +293,7 @@ final class RaftLink implements ReplicatedLog {
             }
         }
         reply.whenComplete((r, e) -> {
+            inFlight.release();
             if (e != null) lost("a proposal failed: " + e);
             else if (!r.isSuccess()) lost("a proposal was refused: " + r.getException());
         });
@@ -292,6 +310,7 @@ final class RaftLink implements ReplicatedLog {
             waiters.clear();
         }
         for (CompletableFuture<Void> f : all) f.completeExceptionally(new CairnException(CairnException.Code.CLOSED, "the node closed"));
+        proposer.interrupt(); // it may wait for an entry in flight that will never complete now
         try {
             proposer.join(5000);
         } catch (InterruptedException e) {
