@@ -2,19 +2,22 @@
 # What replication costs (issue 7): a three-node group on loopback against a single node, side by side in one run,
 # with redis-benchmark.
 #
-#   bench/cluster-vs-single.sh [-n requests] [-c clients] [-P pipeline] [-r rounds] [-d value-size] [-w warm-up]
-#                              [--lease]
+#   bench/cluster-vs-single.sh [-n requests] [-c clients] [-P pipeline] [-r rounds] [-d value-size]
+#                              [-w warm-up-requests] [--lease]
 #
-# Defaults: -n 200000 -c 50 -P 1 -r 3 -d 16, warm-up a quarter of -n (at least 10,000) per test.
+# Defaults: -n 200000 -c 50 -P 1 -r 3 -d 16, -w a quarter of -n (at least 10,000).
 #
 # Each round starts, one after the other and each alone on the machine: a single node (./cairn server, appendfsync
 # always, the default configuration); a group of three (./cairn server --cluster, each node on its own free loopback
 # client and Raft ports and data directory under /var/tmp), measured on its leader; with --lease, the same group with
 # cluster-read-lease yes (the leader answers reads on its lease instead of a ReadIndex round). Each is loaded first
 # with every key of the key space (100,000 keys key:000000000000.., -d bytes each, through redis-cli --pipe), so every
-# GET hits, then warmed up (JIT), then measured with redis-benchmark -t set,get -r 100000: requests per second, p50
-# and p99 latency. The order of the configurations rotates from round to round. A round in which the group's leader
-# changed, or redis-benchmark got an error reply, shows "failed" and does not count.
+# GET hits, then warmed up, then measured with redis-benchmark -t set,get -r 100000: requests per second, p50
+# and p99 latency. The warm-up repeats SET and GET runs of -w requests until the JIT compilers of the configuration's
+# JVMs (their C1/C2 threads' CPU time, from /proc) took under 5% of a run, at most 10 runs: a three-node group keeps
+# compiling (gRPC, protobuf, Ratis) far longer than a single node, and measured too early shows a fraction of its rate.
+# The order of the configurations rotates from round to round. A round in which the group's leader changed, or
+# redis-benchmark got an error reply, shows "failed" and does not count.
 # Prints per round a Markdown table with each configuration's ratio to the single node, then the median over the
 # rounds against issue 7's targets (replicated SET at least half the single node's rate, GET at least 80% of it).
 # Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools). MVNW_ARGS goes to the build (e.g. -o).
@@ -50,8 +53,8 @@ echo "command: $cmdline"
 echo "machine: $(nproc) cores, $(awk '/^MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
     "$(java -version 2>&1 | head -1), $(redis-benchmark --version), $(uname -sr)," \
     "data on $(df -T "$work" | awk 'NR==2{print $2}')," \
-    "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD 2>/dev/null \
-        || echo ' with local changes')," \
+    "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
+        git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' with local changes')," \
     "load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
@@ -78,6 +81,42 @@ up() { # pid port log
     tail -n 20 "$3" >&2
     exit 1
 }
+# pid... -> CPU clock ticks used so far by these JVMs' JIT compiler threads (comm "C1 CompilerThre", "C2 ...")
+jit_ticks() {
+    local p t v sum=0
+    for p in "$@"; do
+        for t in /proc/"$p"/task/*; do
+            # comm holds a space, so the fields are counted after its closing parenthesis: utime, stime are 12, 13;
+            # a compiler thread that ends meanwhile (the JVM adds and removes them) counts 0
+            if [[ "$(cat "$t/comm" 2>/dev/null)" == C[12]" CompilerThre"* ]]; then
+                v="$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+                sum=$(( sum + ${v:-0} ))
+            fi
+        done
+    done
+    echo "$sum"
+}
+now_ms() { date +%s%3N; }
+# ticks-before ms-before jvms pid... -> the JIT compilers' share of one CPU per JVM since then, in percent
+jit_share() {
+    local j0="$1" t0="$2" jvms="$3"
+    shift 3
+    awk -v j="$(( $(jit_ticks "$@") - j0 ))" -v ms="$(( $(now_ms) - t0 ))" -v hz="$(getconf CLK_TCK)" -v k="$jvms" \
+        'BEGIN{ printf "%d", (ms > 0 ? 100 * j / hz * 1000 / ms / k : 0) }'
+}
+# port pid... -> SET and GET runs of $warm requests until the JIT compilers took under 5% of one (at most 10);
+# sets WARMUP to what it took
+warm_up() {
+    local port="$1" i j0 t0 share=100
+    shift
+    for i in $(seq 1 10); do
+        j0="$(jit_ticks "$@")"; t0="$(now_ms)"
+        bench "$port" "$warm" >/dev/null
+        share="$(jit_share "$j0" "$t0" "$#" "$@")"
+        if (( share < 5 )); then break; fi
+    done
+    WARMUP="$i × $warm requests (JIT ${share}% of the last)"
+}
 misses() { redis-cli -p "$1" info stats | awk -F: '/^keyspace_misses/{print $2+0}'; }
 
 # port requests -> "SET rps p50 p99" and "GET rps p50 p99" lines, or nothing and the error on stderr
@@ -86,7 +125,8 @@ bench() {
     if ! out="$(redis-benchmark -h 127.0.0.1 -p "$1" -t set,get -n "$2" -c "$clients" -P "$pipeline" -r "$keys" \
             -d "$size" --csv 2>&1)"; then
         # its error message, without the CSV lines it printed before (or on the same line as) it
-        echo "redis-benchmark on port $1 failed: $(sed -E 's/^"[^"]*"(,"[^"]*")*//' <<<"$out" | grep . | tr '\n' ' ')" >&2
+        echo "redis-benchmark on port $1 failed:" \
+            "$(sed -E 's/^"[^"]*"(,"[^"]*")*//' <<<"$out" | grep . | tr '\n' ' ')" >&2
         return 0
     fi
     awk -F, '{gsub(/"/, "")} $1 == "SET" || $1 == "GET" {print $1, $2, $5, $7}' <<<"$out"
@@ -114,7 +154,7 @@ start_config() {
     local have
     have="$(redis-cli -p "$TARGET" dbsize)"
     [[ "$have" =~ ^[0-9]+$ ]] && (( have >= keys )) || { echo "$1: $have keys after loading $keys" >&2; exit 1; }
-    bench "$TARGET" "$warm" >/dev/null
+    warm_up "$TARGET" "${NODES[@]}"
 }
 stop_config() { # config
     local p
@@ -141,9 +181,11 @@ for r in $(seq 1 "$rounds"); do
     for cfg in "${order[@]}"; do
         echo "round $r: $(label "$cfg")..." >&2
         start_config "$cfg"
-        m0="$(misses "$TARGET")"
+        m0="$(misses "$TARGET")"; j0="$(jit_ticks "${NODES[@]}")"; t0="$(now_ms)"
         result="$(bench "$TARGET" "$n")"
+        jit="$(jit_share "$j0" "$t0" "${#NODES[@]}" "${NODES[@]}")"
         m1="$(misses "$TARGET")"
+        note+=("$(label "$cfg"): warmed up with $WARMUP; JIT ${jit}% during the run")
         # the leader after the run must be the one measured: a new one would have refused some of the writes
         if [[ -n "$result" && ${#LEADER_PORTS[@]} -gt 0 \
                 && "$(cluster_leader "${LEADER_PORTS[@]}")" != "$TARGET" ]]; then
@@ -177,7 +219,8 @@ for r in $(seq 1 "$rounds"); do
             echo "| $(label "$cfg") | $t | $v | ${p50[$r,$cfg,$t]} | ${p99[$r,$cfg,$t]} | $x |"
         done
     done
-    (( ${#note[@]} == 0 )) || printf '%s\n' "" "${note[@]}"
+    echo
+    printf -- '- %s\n' "${note[@]}"
     echo
 done
 
