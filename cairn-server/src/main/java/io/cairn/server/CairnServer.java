@@ -373,9 +373,15 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             if (host.equals("*") || host.equals("0.0.0.0") || host.equals("::") || host.startsWith("-")) host = "127.0.0.1";
         }
         int bus = config.getInt("cluster-announce-bus-port");
-        io.cairn.cluster.Member self = new io.cairn.cluster.Member(host, port, bus == 0 ? port + 10000 : bus);
+        io.cairn.cluster.Member self = null;
         for (io.cairn.cluster.Member m : members) {
-            if (m.name().equals(self.name())) self = m; // its bus port as the list gives it
+            if (m.name().equals(host + ":" + port)) self = bus == 0 ? m : new io.cairn.cluster.Member(host, port, bus);
+        }
+        if (self == null) {
+            if (bus == 0 && port + 10000 > 65535) {
+                throw new IllegalArgumentException("port " + port + " + 10000 is not a TCP port: set cluster-announce-bus-port");
+            }
+            self = new io.cairn.cluster.Member(host, port, bus == 0 ? port + 10000 : bus);
         }
         if (members.isEmpty()) members.add(self); // cluster-enabled alone: a group of one that CLUSTER MEET grows
         List<String> keyspaces = new ArrayList<>();
