@@ -45,10 +45,10 @@ final class RaftLink implements ReplicatedLog {
     /**
      * Entries proposed but not yet committed, at most: while they are in flight, records gather for the next entry, so
      * a busy leader proposes few large entries rather than one per write (each entry costs every node CPU in gRPC,
-     * the log and the appenders, whatever its size).
+     * the log and the appenders, whatever its size). In flight means not yet committed in the log (not: applied), since
+     * a snapshot on the leader waits, on the thread that applies entries, for records that may still be unproposed.
      */
     static final int MAX_IN_FLIGHT = 2;
-    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
 
     /** The largest entry proposed: records are gathered into entries up to this size. */
     static final int ENTRY_TARGET = 4 << 20;
@@ -234,14 +234,18 @@ final class RaftLink implements ReplicatedLog {
 
     // ------------------------------------------------------------------ the proposer
 
+    /** Proposed entries not yet committed. */
+    private int inFlight() {
+        RaftServer.Division d = division;
+        long committed = d == null ? Long.MAX_VALUE : d.getRaftLog().getLastCommittedIndex();
+        synchronized (waiters) {
+            return proposed.tailMap(committed, false).size();
+        }
+    }
+
     private void propose() {
         while (!closed) {
             EntryDescriptor.Builder b;
-            try {
-                inFlight.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
             synchronized (this) {
                 while (pending.count() == 0 && full.isEmpty() && !closed) {
                     try {
@@ -250,10 +254,16 @@ final class RaftLink implements ReplicatedLog {
                         return;
                     }
                 }
-                if (closed) {
-                    inFlight.release();
-                    return;
+                // room for another entry: wait (polling the commit index, which the leader advances on its own
+                // threads) while MAX_IN_FLIGHT proposed entries are uncommitted; records keep gathering meanwhile
+                while (!closed && inFlight() >= MAX_IN_FLIGHT) {
+                    try {
+                        wait(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
+                if (closed) return;
                 if (!full.isEmpty()) {
                     b = full.poll();
                 } else {
@@ -266,7 +276,6 @@ final class RaftLink implements ReplicatedLog {
             try {
                 submit(data, last);
             } catch (Exception e) {
-                inFlight.release();
                 if (!closed) lost("proposing failed: " + e);
             }
         }
@@ -293,7 +302,6 @@ final class RaftLink implements ReplicatedLog {
             }
         }
         reply.whenComplete((r, e) -> {
-            inFlight.release();
             if (e != null) lost("a proposal failed: " + e);
             else if (!r.isSuccess()) lost("a proposal was refused: " + r.getException());
         });

@@ -184,4 +184,65 @@ class ClusterFailoverTest {
         }
         writer.join(30_000);
     }
+
+    @Test
+    void clusterMeetAddsAServerThatCatchesUp_andForgetRemovesIt() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = freePort();
+            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
+        }
+        spec = String.join(",", members);
+        Thread[] ts = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    start(k);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        int l = leader();
+        try (Jedis j = new Jedis("127.0.0.1", ports[l], 10_000)) {
+            for (int i = 0; i < 20; i++) j.set("m" + i, "v" + i);
+        }
+        // a fourth server started with the group's members but not itself waits, empty, to be added
+        int port4 = freePort();
+        int bus4 = freePort();
+        CairnServer fourth = new CairnServer(ServerConfig.fromArgs(List.of("--port", String.valueOf(port4), "--dir",
+                dir.resolve("n4").toString(), "--io-threads", "1", "--cluster", spec, "--cluster-announce-bus-port",
+                String.valueOf(bus4), "--cluster-node-timeout", "400"), Map.of()));
+        try {
+            fourth.start();
+            try (Jedis j = new Jedis("127.0.0.1", ports[l], 30_000)) {
+                assertThat(j.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "MEET", "127.0.0.1",
+                        String.valueOf(port4), String.valueOf(bus4))).isEqualTo("OK".getBytes());
+                assertThat(j.clusterNodes().lines().count()).isEqualTo(4);
+                j.set("with-four", "1");
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port4, 10_000)) {
+                j.readonly();
+                await(() -> "1".equals(j.get("with-four")) && "v19".equals(j.get("m19")), Duration.ofSeconds(30),
+                        "the new member to catch up");
+                assertThat(j.clusterNodes().lines().count()).isEqualTo(4);
+            }
+            String id4 = io.cairn.server.cluster.ClusterView.idOf("127.0.0.1:" + port4);
+            try (Jedis j = new Jedis("127.0.0.1", ports[l], 30_000)) {
+                assertThat(j.clusterForget(id4)).isEqualTo("OK");
+                assertThat(j.clusterNodes().lines().count()).isEqualTo(3);
+                j.set("without-four", "1");
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port4, 10_000)) {
+                j.readonly();
+                assertThat(j.get("without-four")).isNull();
+            }
+        } finally {
+            fourth.close();
+        }
+    }
 }
