@@ -111,6 +111,10 @@ public final class ClusterNode implements Closeable {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
         RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY.getSize() + (1 << 20)));
+        // expert tuning: any Ratis property given as a JVM system property (-Draft.server.log.appender.wait-time.min=0ms)
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("raft.")) p.set(key, System.getProperty(key));
+        }
         return p;
     }
 
