@@ -227,7 +227,11 @@ final class Engine {
         return e;
     }
 
-    /** Replaces the whole in-memory state with {@code states} (snapshot loading; nothing else runs yet). */
+    /**
+     * Replaces the whole in-memory state with {@code states} (snapshot loading; nothing else runs yet, or a replica
+     * reloading under both locks). A state object held before for the same id is kept, with the loaded contents, so
+     * the handles that hold it stay valid; one not kept is dropped.
+     */
     void install(List<KeyspaceState> states, int nextId) {
         KeyspaceState[] before = byId;
         byId = new KeyspaceState[16];
@@ -255,6 +259,7 @@ final class Engine {
             }
         }
         nextKeyspaceId = Math.max(nextKeyspaceId, nextId);
+        for (KeyspaceState ks : before) if (ks != null && (ks.id >= byId.length || byId[ks.id] != ks)) ks.dropped = true;
     }
 
     /** Every live keyspace state, by id; under the write lock for a consistent view. */
@@ -1980,7 +1985,7 @@ final class Engine {
     /**
      * Removes expired entries from memory, earliest expiry first, in chunks of {@link #EXPIRE_CHUNK} under the write
      * lock (writers interleave between chunks), until none is due or, after a chunk, {@link System#nanoTime()} has
-     * passed {@code deadline} (so a cycle removes one chunk at least). No log record: an expired entry is already invisible to all. Returns the entries removed; the
+     * passed {@code deadline} (so a cycle removes one chunk at least). No log record (an expired entry is already invisible to all), but on a replicated store, where the leader logs DELETEs and other replicas remove nothing. Returns the entries removed; the
      * {@link #expiryListener} hears of each after its chunk, outside the lock.
      */
     int reclaimExpired(long deadline) {
@@ -2001,48 +2006,36 @@ final class Engine {
                     Index index = ks.index();
                     KeyspaceState.Expiry head = ks.earliestExpiry();
                     if (head == null || head.at() > now) break;
-                    if (replicated != null) {
-                        // a replica changes only through its group's log: the leader deletes what expired with
-                        // ordinary DELETE records, which every replica applies at the same point of the log
-                        if (!replicated.log().writable()) break keyspaces;
-                        List<Mutation> deletes = new ArrayList<>();
+                    if (replicated != null && !replicated.log().writable()) break keyspaces;
+                    // a replica changes only through its group's log: there the leader deletes what expired with
+                    // ordinary DELETE records, which every replica applies at the same point of the log. A store of
+                    // its own removes at once, under the batch lock, so that counting readers see an entry and its
+                    // expiry go together (a DELETE's apply takes that lock itself)
+                    List<Mutation> deletes = replicated != null ? new ArrayList<>() : null;
+                    long stamp = deletes == null ? batchLock.writeLock() : 0;
+                    try {
                         while (n < EXPIRE_CHUNK) {
                             KeyspaceState.Expiry first = ks.earliestExpiry();
                             if (first == null || first.at() > now) break;
+                            ks.expiries.remove(first);
                             byte[] c = index.get(first.key());
                             if (c != null && Cells.expireAt(c) == first.at()) {
-                                deletes.add(new Mutation.Delete(ks.id, first.key()));
-                                if (told != null) told.add(first.key());
-                            }
-                            ks.expiries.remove(first); // the DELETE's apply would; a stale entry goes here
-                            n++;
-                        }
-                        if (!deletes.isEmpty()) {
-                            log(deletes.size() == 1 ? deletes.get(0) : new Mutation.Batch(deletes));
-                            removed = deletes.size();
-                        }
-                    } else {
-                        // under the batch lock, so that counting readers see an entry and its expiry go together
-                        long stamp = batchLock.writeLock();
-                        try {
-                            while (n < EXPIRE_CHUNK) {
-                                KeyspaceState.Expiry first = ks.earliestExpiry();
-                                if (first == null || first.at() > now) break;
-                                ks.expiries.remove(first);
-                                byte[] c = index.get(first.key());
-                                if (c != null && Cells.expireAt(c) == first.at()) {
+                                if (deletes != null) {
+                                    deletes.add(new Mutation.Delete(ks.id, first.key()));
+                                } else {
                                     index.remove(first.key());
                                     ks.addBytes(-(first.key().length + valueBytes(c)));
                                     release(index, c);
-                                    removed++;
-                                    if (told != null) told.add(first.key());
                                 }
-                                n++;
+                                removed++;
+                                if (told != null) told.add(first.key());
                             }
-                        } finally {
-                            batchLock.unlockWrite(stamp);
+                            n++;
                         }
+                    } finally {
+                        if (stamp != 0) batchLock.unlockWrite(stamp);
                     }
+                    if (deletes != null && !deletes.isEmpty()) log(deletes.size() == 1 ? deletes.get(0) : new Mutation.Batch(deletes));
                     expiredReclaimed = expiredReclaimed + removed; // written under the write lock only
                 } finally {
                     writeLock.unlock();
@@ -2484,29 +2477,16 @@ final class Engine {
             releaseLock();
             acquireLock();
             checkpoints = new Checkpoints(this, files);
-            List<KeyspaceState> old = states();
-            Checkpoints.Loaded snap = checkpoints.recover();
+            Checkpoints.Loaded snap = checkpoints.recover(); // installs the snapshot's states, if there is one
             io.cairn.snapshot.Manifest m = checkpoints.newest();
             if (m == null) {
-                // nothing to load: an empty state, as a new group's replicas start
-                for (KeyspaceState ks : old) {
-                    ks.takeFrom(new KeyspaceState(ks.id, ks.name, Index.create(ks.index().kind())));
-                }
-                byId = new KeyspaceState[16];
-                byName = Map.of();
-                nextKeyspaceId = 0;
-                large.clear();
+                // nothing to load: the state a new group's replicas start from (bootstrapKeyspaces), ids in order
+                List<KeyspaceState> empty = new ArrayList<>();
                 for (String name : bootstrap) {
-                    KeyspaceState existing = null;
-                    for (KeyspaceState ks : old) if (ks.name.equals(name) && ks.id == nextKeyspaceId) existing = ks;
-                    if (existing != null) addKeyspace(existing);
-                    else {
-                        applySeq = 0;
-                        apply(new Mutation.CreateKeyspace(nextKeyspaceId, name, options.defaultIndexKind()));
-                    }
+                    empty.add(new KeyspaceState(empty.size(), name, Index.create(options.defaultIndexKind())));
                 }
+                install(empty, empty.size());
             }
-            for (KeyspaceState ks : old) if (byId.length <= ks.id || byId[ks.id] != ks) ks.dropped = true;
             replicated.reset(snap.sequence());
             notePosition(m);
             checkpoints.start();

@@ -95,8 +95,4 @@ public final class Replica {
         return latest();
     }
 
-    /** The store's directory (the state machine's). */
-    public Path directory() {
-        return engine.directory();
-    }
 }

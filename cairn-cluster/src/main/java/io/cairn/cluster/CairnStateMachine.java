@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The Raft state machine over a Cairn store. The group's log carries the store's own records (EntryDescriptor);
@@ -42,7 +41,6 @@ final class CairnStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(CairnStateMachine.class);
 
     private final ClusterOptions options;
-    private final Consumer<CairnOptions.Builder> storeOptions;
     final RaftLink link = new RaftLink(this);
     private volatile Cairn store;
     private volatile Replica replica;
@@ -51,12 +49,9 @@ final class CairnStateMachine extends BaseStateMachine {
     private volatile String name = "cairn";
     private final CompletableFuture<Cairn> opened = new CompletableFuture<>();
     final java.util.concurrent.atomic.AtomicLong installs = new java.util.concurrent.atomic.AtomicLong();
-    /** Told of every leader change (the node's listeners). */
-    volatile Runnable onRoleChange = () -> { };
 
     CairnStateMachine(ClusterOptions options) {
         this.options = options;
-        this.storeOptions = options.store();
     }
 
     String name() {
@@ -76,11 +71,10 @@ final class CairnStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, storage);
         name = server.getId() + "";
         Path dir = storage.getStorageDir().getStateMachineDir().toPath();
-        CairnOptions.Builder b = CairnOptions.builder();
-        storeOptions.accept(b);
-        b.replicatedLog(link);
         try {
-            Cairn c = Cairn.open(dir, b.build());
+            Cairn c = Cairn.open(dir, options.store().toBuilder()
+                    .logRetention(java.time.Duration.ZERO) // no TIME records: point-in-time restore is for single stores
+                    .replicatedLog(link).build());
             store = c;
             replica = c.replica();
             replica.bootstrap(options.bootstrap());
@@ -123,15 +117,27 @@ final class CairnStateMachine extends BaseStateMachine {
 
     /** Applies an entry's records (those the store does not hold yet) and reports them committed. */
     private void applyEntry(LogEntryProto entry) {
-        Replica r = replica;
-        // on the leader, the records it decided are held already: skipped without taking the store's lock (the last
-        // sequence only grows, but in a reset, which holds this object's lock)
-        long last = EntryDescriptor.read(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), (seq, p) -> {
-            if (seq > r.lastSequence()) r.apply(seq, p);
-        });
-        r.applied(entry.getTerm(), entry.getIndex());
+        long last = applyRecords(entry);
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         if (last > 0) link.committed(last, entry.getIndex());
+    }
+
+    /**
+     * Applies the records of an entry (of any kind) that the store does not hold yet and notes the entry applied;
+     * returns the entry's last sequence, 0 if it holds no records. On the leader the records it decided are held
+     * already: skipped without taking the store's lock (its last sequence only grows, but in a reset, which holds
+     * this object's lock).
+     */
+    private long applyRecords(LogEntryProto entry) {
+        Replica r = replica;
+        long last = 0;
+        if (entry.hasStateMachineLogEntry()) {
+            last = EntryDescriptor.read(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), (seq, p) -> {
+                if (seq > r.lastSequence()) r.apply(seq, p);
+            });
+        }
+        r.applied(entry.getTerm(), entry.getIndex());
+        return last;
     }
 
     @Override
@@ -176,11 +182,7 @@ final class CairnStateMachine extends BaseStateMachine {
             for (long i = from; i <= to; i++) {
                 LogEntryProto e = log.get(i);
                 if (e == null) throw new IllegalStateException("entry " + i + " is no longer in the log");
-                if (e.hasStateMachineLogEntry()) {
-                    EntryDescriptor.read(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), r::apply);
-                    replayed++;
-                }
-                r.applied(e.getTerm(), e.getIndex());
+                if (applyRecords(e) > 0) replayed++;
             }
         } catch (Exception e) {
             throw new IllegalStateException(name + ": could not replay the committed log after a reload: " + e, e);
@@ -196,7 +198,6 @@ final class CairnStateMachine extends BaseStateMachine {
         LOG.info("{}: the group's leader is now {}", name, newLeader == null ? "unknown (an election)"
                 : newLeader.equals(member.getPeerId()) ? "this node" : newLeader.toString());
         if (newLeader == null || !newLeader.equals(member.getPeerId())) link.lost("leader is now " + newLeader);
-        onRoleChange.run();
     }
 
     @Override
@@ -204,10 +205,6 @@ final class CairnStateMachine extends BaseStateMachine {
         link.lost("no longer the leader, " + pendingEntries.size() + " entries pending");
     }
 
-    @Override
-    public void notifyLeaderReady() {
-        onRoleChange.run();
-    }
 
     // ------------------------------------------------------------------ reads
 

@@ -184,10 +184,6 @@ public final class ClusterNode implements Closeable {
         return division.getInfo().getLastAppliedIndex();
     }
 
-    /** Called whenever the leader changes or becomes ready. */
-    public void onRoleChange(Runnable r) {
-        machine.onRoleChange = r;
-    }
 
     /**
      * A linearizable read barrier: completes once this node has confirmed it still leads (ReadIndex, or its lease) and

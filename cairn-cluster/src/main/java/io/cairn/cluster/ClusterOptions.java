@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * How a node joins its group.
@@ -24,12 +23,13 @@ import java.util.function.Consumer;
  * @param leaseReads       serve linearizable reads on the leader's lease instead of a heartbeat round (faster; relies
  *                         on clocks that run at about the same rate)
  * @param bootstrap        the keyspaces every replica of a new group starts with (the server's databases)
- * @param store            further store options (memory limits, eviction...)
+ * @param store            the store's options (memory limits, eviction, index kind...); those of its own log (fsync,
+ *                         segments, checkpoints, log retention) do not apply: the group's log and snapshots replace them
  * @param logSegmentBytes  the size of the Raft log's segment files; the log is purged a whole closed segment at a time
  */
 public record ClusterOptions(Member self, List<Member> members, Path dir, String groupName, Duration electionTimeout,
                              long snapshotEntries, boolean leaseReads, List<String> bootstrap,
-                             Consumer<CairnOptions.Builder> store, long logSegmentBytes) {
+                             CairnOptions store, long logSegmentBytes) {
     public ClusterOptions {
         Objects.requireNonNull(self, "self");
         members = List.copyOf(members);
@@ -38,14 +38,14 @@ public record ClusterOptions(Member self, List<Member> members, Path dir, String
         if (electionTimeout.toMillis() < 50) throw new IllegalArgumentException("electionTimeout below 50 ms");
         if (snapshotEntries < 1) throw new IllegalArgumentException("snapshotEntries must be positive");
         bootstrap = List.copyOf(bootstrap);
-        if (store == null) store = b -> { };
+        Objects.requireNonNull(store, "store");
         if (logSegmentBytes < 1024) throw new IllegalArgumentException("logSegmentBytes below 1 KiB");
     }
 
     /** Defaults: group "cairn", election timeout 1 s, a snapshot every 100,000 entries, ReadIndex reads. */
     public static ClusterOptions of(Member self, List<Member> members, Path dir) {
         return new ClusterOptions(self, members, dir, "cairn", Duration.ofSeconds(1), 100_000, false,
-                List.of(io.cairn.Cairn.DEFAULT_KEYSPACE), b -> { }, 64L << 20);
+                List.of(io.cairn.Cairn.DEFAULT_KEYSPACE), CairnOptions.defaults(), 64L << 20);
     }
 
     public ClusterOptions withElectionTimeout(Duration d) {
@@ -68,7 +68,7 @@ public record ClusterOptions(Member self, List<Member> members, Path dir, String
         return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, store, n);
     }
 
-    public ClusterOptions withStore(Consumer<CairnOptions.Builder> s) {
+    public ClusterOptions withStore(CairnOptions s) {
         return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, s, logSegmentBytes);
     }
 }

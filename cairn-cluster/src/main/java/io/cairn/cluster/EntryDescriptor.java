@@ -55,7 +55,6 @@ final class EntryDescriptor {
         private byte[] buf = new byte[4096];
         private int len = HEADER;
         private int count;
-        private long first;
         private long last;
 
         void add(long seq, byte[] src, int off, int n) {
@@ -64,7 +63,6 @@ final class EntryDescriptor {
             b.putLong(seq).putInt(n);
             System.arraycopy(src, off, buf, len + RECORD_HEADER, n);
             len += RECORD_HEADER + n;
-            if (count == 0) first = seq;
             last = seq;
             count++;
         }
@@ -84,9 +82,6 @@ final class EntryDescriptor {
             return len;
         }
 
-        long first() {
-            return first;
-        }
 
         long last() {
             return last;

@@ -392,11 +392,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                 .withSnapshotEntries(config.getLong("cluster-snapshot-entries"))
                 .withLeaseReads(config.get("cluster-read-lease").equals("yes"))
                 .withBootstrap(keyspaces)
-                .withStore(b -> b.defaultIndexKind(storeOptions.defaultIndexKind())
-                        .maxMemory(storeOptions.maxMemory()).maxKeys(storeOptions.maxKeys())
-                        .evictionPolicy(storeOptions.evictionPolicy()).evictionSamples(storeOptions.evictionSamples())
-                        .lfuLogFactor(storeOptions.lfuLogFactor()).lfuDecayTime(storeOptions.lfuDecayTime())
-                        .snapshotsToKeep(storeOptions.snapshotsToKeep()).loadProgress(loading));
+                .withStore(storeOptions);
     }
 
     @Override

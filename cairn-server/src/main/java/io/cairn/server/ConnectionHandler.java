@@ -476,8 +476,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
             readSinceChunk = false;
             io.cairn.cluster.ClusterNode node = server.clusterNode();
             gate = node.readBarrier(node.store().replica().lastSequence());
-            java.util.concurrent.CompletableFuture<Void> g = gate;
-            gate.whenComplete((v, err) -> ctx.executor().execute(() -> gateOpened(g, err)));
+            gate.whenComplete((v, err) -> ctx.executor().execute(() -> gateOpened(err)));
         }
         if (gate == null && waiting.isEmpty() && client.writer().isDurable(seq)) {
             publish(messages);
@@ -506,37 +505,35 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Cl
     }
 
     /** A read barrier completed: send what it held, or refuse the reads it could not confirm. */
-    private void gateOpened(java.util.concurrent.CompletableFuture<Void> gate, Throwable err) {
+    private void gateOpened(Throwable err) {
         if (!ctx.channel().isActive()) return;
         if (err != null) {
-            for (Chunk c : waiting) c.bytes().release();
-            waiting.clear();
-            waitingBytes = 0;
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            reject("TRYAGAIN " + cause.getMessage());
+            failWaiting(err, "TRYAGAIN ");
             return;
         }
         released(durableSeen, null);
     }
 
+    /**
+     * Drops every reply waiting and closes the connection with an error: the writes they acknowledge could not be made
+     * durable, or (cluster mode, NOT_LEADER: TRYAGAIN) the leadership moved before they were committed or the reads
+     * confirmed. {@code otherwise} prefixes the cause's message for any other failure.
+     */
+    private void failWaiting(Throwable err, String otherwise) {
+        for (Chunk c : waiting) c.bytes().release();
+        waiting.clear();
+        waitingBytes = 0;
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        boolean notLeader = cause instanceof io.cairn.CairnException ce && ce.code() == io.cairn.CairnException.Code.NOT_LEADER;
+        reject((notLeader ? "TRYAGAIN " : otherwise) + cause.getMessage());
+    }
+
     private void released(long seq, Throwable err) {
         if (!ctx.channel().isActive()) return;
         if (seq > durableSeen) durableSeen = seq;
-        if (err != null && err.getCause() instanceof io.cairn.CairnException ce
-                && ce.code() == io.cairn.CairnException.Code.NOT_LEADER) {
-            for (Chunk c : waiting) c.bytes().release();
-            waiting.clear();
-            waitingBytes = 0;
-            reject("TRYAGAIN " + ce.getMessage());
-            return;
-        }
         if (err != null) {
-            // the log could not make these writes durable: they must not be acknowledged
-            for (Chunk c : waiting) c.bytes().release();
-            waiting.clear();
-            waitingBytes = 0;
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            reject("IOERR write could not be made durable: " + cause.getMessage());
+            // the log could not make these writes durable (or the group commit them): they must not be acknowledged
+            failWaiting(err, "IOERR write could not be made durable: ");
             return;
         }
         while (true) {

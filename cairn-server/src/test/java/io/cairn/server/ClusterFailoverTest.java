@@ -54,6 +54,30 @@ class ClusterFailoverTest {
         return s;
     }
 
+    /** Starts the three servers on free ports, together (each waits for the others to elect), and waits for a leader. */
+    private void startGroup() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = freePort();
+            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
+        }
+        spec = String.join(",", members);
+        Thread[] ts = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    start(k);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+    }
+
     private int leader() {
         for (int i = 0; i < 3; i++) if (servers[i] != null && servers[i].cluster().isLeader()) return i;
         return -1;
@@ -76,26 +100,7 @@ class ClusterFailoverTest {
 
     @Test
     void aClusterClient_findsTheLeader_andFollowsTheNextOneAfterAFailover() throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
-        }
-        spec = String.join(",", members);
-        Thread[] ts = new Thread[3];
-        for (int i = 0; i < 3; i++) {
-            int k = i;
-            ts[i] = new Thread(() -> {
-                try {
-                    start(k);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            ts[i].start();
-        }
-        for (Thread t : ts) t.join();
-        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        startGroup();
         int l = leader();
         int f = (l + 1) % 3;
         // a plain client on a follower is redirected; with READONLY it may read there
@@ -132,26 +137,7 @@ class ClusterFailoverTest {
 
     @Test
     void aLeaderCutOffFromItsFollowers_neverAnswersAReadWithAWriteItCouldNotCommit() throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
-        }
-        spec = String.join(",", members);
-        Thread[] ts = new Thread[3];
-        for (int i = 0; i < 3; i++) {
-            int k = i;
-            ts[i] = new Thread(() -> {
-                try {
-                    start(k);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            ts[i].start();
-        }
-        for (Thread t : ts) t.join();
-        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        startGroup();
         int l = leader();
         try (Jedis j = new Jedis("127.0.0.1", ports[l], 5000)) {
             assertThat(j.set("x", "committed")).isEqualTo("OK");
@@ -187,26 +173,7 @@ class ClusterFailoverTest {
 
     @Test
     void clusterMeetAddsAServerThatCatchesUp_andForgetRemovesIt() throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
-        }
-        spec = String.join(",", members);
-        Thread[] ts = new Thread[3];
-        for (int i = 0; i < 3; i++) {
-            int k = i;
-            ts[i] = new Thread(() -> {
-                try {
-                    start(k);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            ts[i].start();
-        }
-        for (Thread t : ts) t.join();
-        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        startGroup();
         int l = leader();
         try (Jedis j = new Jedis("127.0.0.1", ports[l], 10_000)) {
             for (int i = 0; i < 20; i++) j.set("m" + i, "v" + i);
