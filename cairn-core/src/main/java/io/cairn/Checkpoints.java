@@ -179,7 +179,8 @@ final class Checkpoints {
                 }
             }
         }
-        engine.install(List.of(), 0);
+        // no snapshot: the state stays as it is, empty when a store opens or a view is made; a replica reloading
+        // installs a new group's starting state itself (Engine.reloadReplica)
         return new Loaded(0, 0, Duration.ZERO, List.copyOf(skipped));
     }
 

@@ -173,4 +173,22 @@ class ReplicaTest {
             assertThat(c.defaultKeyspace().size()).isEqualTo(100);
         }
     }
+
+    @Test
+    void aReloadWithNoSnapshot_returnsToTheBootstrapState_andKeepsHandles() {
+        FakeLog log = new FakeLog();
+        log.writable = true;
+        try (Cairn c = open(dir.resolve("e"), log)) {
+            Keyspace db1 = c.keyspace("db1");
+            c.put("lost", "1");
+            db1.put("lost1".getBytes(), "1".getBytes());
+            assertThat(c.replica().reload(List.of(Cairn.DEFAULT_KEYSPACE, "db1"))).isNull();
+            assertThat(c.getString("lost")).isNull();
+            assertThat(db1.get("lost1".getBytes())).isNull(); // the handle still works, on the empty keyspace
+            c.put("after", "1");
+            db1.put("after1".getBytes(), "1".getBytes());
+            assertThat(c.defaultKeyspace().size()).isEqualTo(1);
+            assertThat(db1.size()).isEqualTo(1);
+        }
+    }
 }
