@@ -141,7 +141,7 @@ public final class ClusterNode implements Closeable {
         RaftPeerId id = division.getInfo().getLeaderId();
         if (id == null) return Optional.empty();
         RaftPeer p = division.getRaftConf().getPeer(id);
-        return Optional.of(p != null ? Member.of(p) : Member.parse(id.toString()));
+        return Optional.of(Member.of(p != null ? p : RaftPeer.newBuilder().setId(id).build()));
     }
 
     /** The group's voting members, in the current configuration. */

@@ -29,17 +29,34 @@ public record Member(String host, int port, int busPort) {
         String text = s.trim();
         int at = text.indexOf('@');
         String addr = at < 0 ? text : text.substring(0, at);
-        int colon = addr.lastIndexOf(':');
-        if (colon <= 0 || colon == addr.length() - 1) {
-            throw new IllegalArgumentException("'" + s + "' is not host:port or host:port@busport");
-        }
         try {
-            int port = Integer.parseInt(addr.substring(colon + 1));
-            int bus = at < 0 ? port + 10000 : Integer.parseInt(text.substring(at + 1));
-            return new Member(addr.substring(0, colon), port, bus);
+            int bus = at < 0 ? -1 : Integer.parseInt(text.substring(at + 1));
+            return at < 0 ? hostPort(addr, ':', s, 10000) : hostPort(addr, ':', s, 0).withBusPort(bus);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + s + "' is not host:port or host:port@busport: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code host<sep>port}; the bus port is port + {@code busOffset}, or, with an offset of 0, a placeholder the
+     * caller replaces (so a port above 55535 with its bus port given is not refused for the default it does not use).
+     */
+    private static Member hostPort(String addr, char sep, String whole, int busOffset) {
+        int colon = addr.lastIndexOf(sep);
+        if (colon <= 0 || colon == addr.length() - 1) {
+            throw new IllegalArgumentException("'" + whole + "' is not host:port or host:port@busport");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(addr.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + whole + "' is not host:port or host:port@busport: " + e.getMessage());
+        }
+        return new Member(addr.substring(0, colon), port, busOffset == 0 ? 1 : port + busOffset);
+    }
+
+    private Member withBusPort(int bus) {
+        return new Member(host, port, bus);
     }
 
     /** {@code host:port}: the member's name and Raft peer id. */
@@ -69,21 +86,19 @@ public record Member(String host, int port, int busPort) {
         return RaftPeer.newBuilder().setId(peerId()).setAddress(host + ":" + busPort).build();
     }
 
+    /** The member a Raft peer stands for: its name from the peer id, its bus port from the peer's address. */
     static Member of(RaftPeer peer) {
         String id = peer.getId().toString();
-        int u = id.lastIndexOf('_');
-        Member named = parse(u < 0 ? id : id.substring(0, u) + ":" + id.substring(u + 1));
+        Member named = hostPort(id, '_', id, 0);
         String address = peer.getAddress();
-        int bus = named.busPort();
         if (address != null) {
-            int colon = address.lastIndexOf(':');
             try {
-                bus = Integer.parseInt(address.substring(colon + 1));
+                return named.withBusPort(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
             } catch (RuntimeException e) {
-                // keep the default
+                // no usable address: the default below
             }
         }
-        return new Member(named.host(), named.port(), bus);
+        return hostPort(id, '_', id, 10000);
     }
 
     @Override
