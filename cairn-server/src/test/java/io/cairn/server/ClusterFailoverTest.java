@@ -10,15 +10,12 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static io.cairn.server.TestGroup.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,73 +26,24 @@ class ClusterFailoverTest {
     @TempDir
     Path dir;
 
-    private final CairnServer[] servers = new CairnServer[3];
-    private final int[] ports = new int[3];
-    private String spec;
+    private TestGroup group;
+    private CairnServer[] servers;
+    private int[] ports;
 
     @AfterEach
     void stop() {
-        for (CairnServer s : servers) if (s != null) s.close();
+        if (group != null) group.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private CairnServer start(int i) throws IOException {
-        ServerConfig config = ServerConfig.fromArgs(List.of("--port", String.valueOf(ports[i]), "--dir",
-                dir.resolve("n" + i).toString(), "--io-threads", "1", "--cluster", spec, "--cluster-node-timeout", "400"),
-                Map.of());
-        CairnServer s = new CairnServer(config);
-        s.start();
-        servers[i] = s;
-        return s;
-    }
-
-    /** Starts the three servers on free ports, together (each waits for the others to elect), and waits for a leader. */
+    /** Starts the three servers together and waits for a leader ({@link TestGroup#start}). */
     private void startGroup() throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
-        }
-        spec = String.join(",", members);
-        Thread[] ts = new Thread[3];
-        for (int i = 0; i < 3; i++) {
-            int k = i;
-            ts[i] = new Thread(() -> {
-                try {
-                    start(k);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            ts[i].start();
-        }
-        for (Thread t : ts) t.join();
-        await(() -> leader() >= 0, Duration.ofSeconds(30), "a leader");
+        group = TestGroup.start(dir);
+        servers = group.servers;
+        ports = group.ports;
     }
 
     private int leader() {
-        for (int i = 0; i < 3; i++) if (servers[i] != null && servers[i].cluster().isLeader()) return i;
-        return -1;
-    }
-
-    private static void await(BooleanSupplier c, Duration within, String what) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Object o = new Object();
-            synchronized (o) {
-                try {
-                    o.wait(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        return group.leader();
     }
 
     @Test
@@ -179,10 +127,10 @@ class ClusterFailoverTest {
             for (int i = 0; i < 20; i++) j.set("m" + i, "v" + i);
         }
         // a fourth server started with the group's members but not itself waits, empty, to be added
-        int port4 = freePort();
-        int bus4 = freePort();
+        int port4 = TestGroup.freePort();
+        int bus4 = TestGroup.freePort();
         CairnServer fourth = new CairnServer(ServerConfig.fromArgs(List.of("--port", String.valueOf(port4), "--dir",
-                dir.resolve("n4").toString(), "--io-threads", "1", "--cluster", spec, "--cluster-announce-bus-port",
+                dir.resolve("n4").toString(), "--io-threads", "1", "--cluster", group.spec, "--cluster-announce-bus-port",
                 String.valueOf(bus4), "--cluster-node-timeout", "400"), Map.of()));
         try {
             fourth.start();
