@@ -131,10 +131,14 @@ final class RaftLink implements ReplicatedLog {
     @Override
     public void awaitCommitted(long seq) {
         CompletableFuture<Void> f = whenCommitted(seq);
-        // polls the log's commit index too: a snapshot on the leader waits here on the thread that applies entries
+        // On a thread holding the state machine's lock (a snapshot on the leader, which runs on the thread that
+        // applies entries) nothing can apply the entry that would complete f: poll the log's commit index instead.
+        // Every other thread sleeps until f completes (committed, doomed, or the node closing).
+        boolean polling = Thread.holdsLock(machine);
         while (true) {
             try {
-                f.get(1, TimeUnit.MILLISECONDS);
+                if (polling) f.get(1, TimeUnit.MILLISECONDS);
+                else f.get();
                 return;
             } catch (java.util.concurrent.TimeoutException e) {
                 if (committedSequence() >= seq) return;
@@ -152,6 +156,7 @@ final class RaftLink implements ReplicatedLog {
     @Override
     public CompletableFuture<Void> whenCommitted(long seq) {
         synchronized (waiters) {
+            if (closed) return CompletableFuture.failedFuture(new CairnException(CairnException.Code.CLOSED, "the node closed"));
             if (seq <= committedSeq && !isDoomed(seq)) return CompletableFuture.completedFuture(null);
             if (isDoomed(seq)) return CompletableFuture.failedFuture(doomedError());
             CompletableFuture<Void> f = new CompletableFuture<>();
