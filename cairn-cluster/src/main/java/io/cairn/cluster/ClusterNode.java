@@ -111,6 +111,12 @@ public final class ClusterNode implements Closeable {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
         RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY.getSize() + (1 << 20)));
+        // a follower appends each request's entries on the thread that received it, in arrival order (gRPC delivers a
+        // stream's messages one at a time), and its log worker flushes whatever has queued in one fsync. Ratis's
+        // default instead chains each append after the previous one's fsync on a common-pool task, which on two
+        // cores is a new thread per request (CompletableFuture's fallback when the pool has under two threads) and
+        // one fsync per request: measured in one JVM, a follower's append took 1.8 ms against 0.6 ms this way.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
         // expert tuning: any Ratis property given as a JVM system property (-Draft.server.log.appender.wait-time.min=0ms)
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("raft.")) p.set(key, System.getProperty(key));
