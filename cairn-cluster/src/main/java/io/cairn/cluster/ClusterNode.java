@@ -181,6 +181,21 @@ public final class ClusterNode implements Closeable {
         return division.getRaftLog().getLastCommittedIndex();
     }
 
+    /**
+     * On the leader, how far member {@code m} is known to hold the committed log: the commit index it reported in its
+     * last reply (this node's own for itself); -1 on a follower, which does not hear from the others, or before the
+     * member first replied.
+     */
+    public long replicatedIndex(Member m) {
+        if (m.equals(self())) return commitIndex();
+        if (!division.getInfo().isLeader()) return -1;
+        String id = m.peerId().toString();
+        for (RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+            if (c.getServer().getId().toStringUtf8().equals(id)) return c.getCommitIndex();
+        }
+        return -1;
+    }
+
     /** How many times this node loaded a snapshot the leader sent it. */
     public long snapshotsInstalled() {
         return machine.installs.get();

@@ -63,6 +63,15 @@ class ClusterFailoverTest {
                 j.readonly();
                 await(() -> "v99".equals(j.get("k99")), Duration.ofSeconds(10), "the follower to apply the writes");
             }
+            // the leader reports how far each follower holds the committed log (the commit index it last reported)
+            try (Jedis j = new Jedis("127.0.0.1", ports[l], 5000)) {
+                long applied = Long.parseLong(infoField(j.info("replication"), "master_repl_offset"));
+                assertThat(applied).isGreaterThanOrEqualTo(100);
+                await(() -> {
+                    String info = j.info("replication");
+                    return followerOffset(info, "slave0") >= applied && followerOffset(info, "slave1") >= applied;
+                }, Duration.ofSeconds(10), "both followers' offsets to reach the leader's applied index");
+            }
             servers[l].close();
             servers[l] = null;
             await(() -> leader() >= 0, Duration.ofSeconds(30), "a new leader");
@@ -159,5 +168,20 @@ class ClusterFailoverTest {
         } finally {
             fourth.close();
         }
+    }
+
+    private static String infoField(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) return line.substring(name.length() + 1);
+        }
+        throw new AssertionError(name + " not in INFO: " + info);
+    }
+
+    /** The offset= of INFO replication's slaveN line. */
+    private static long followerOffset(String info, String slave) {
+        for (String part : infoField(info, slave).split(",")) {
+            if (part.startsWith("offset=")) return Long.parseLong(part.substring(7));
+        }
+        throw new AssertionError("no offset in " + slave + ": " + info);
     }
 }

@@ -75,4 +75,13 @@ public final class RaftClusterView implements ClusterView {
     public long appliedIndex() {
         return node.appliedIndex();
     }
+
+    /** On the leader, the commit index the member last reported (how far it holds the committed log). */
+    @Override
+    public long matchIndex(String id) {
+        for (Member m : node.members()) {
+            if (m.id().equals(id)) return node.replicatedIndex(m);
+        }
+        return -1;
+    }
 }
