@@ -68,6 +68,8 @@ final class RaftLink implements ReplicatedLog {
     private final List<long[]> doomed = new ArrayList<>();
     /** The highest sequence this node has decided. */
     private volatile long highWater;
+    /** Whether the proposer waits for an entry in flight to commit (woken by {@link #committed}, else polling). */
+    private volatile boolean awaitingSlot;
     /** Set when records were lost, cleared when the state machine has reloaded. */
     volatile boolean resetPending;
     /** The context of the proposal being submitted (the proposer thread's), to learn its log index. */
@@ -196,6 +198,11 @@ final class RaftLink implements ReplicatedLog {
                 }
             }
         }
+        if (awaitingSlot) {
+            synchronized (this) {
+                notifyAll(); // an entry left the window: the proposer may send the next one now, not at its next poll
+            }
+        }
         for (CompletableFuture<Void> f : done) f.complete(null);
     }
 
@@ -261,12 +268,17 @@ final class RaftLink implements ReplicatedLog {
                 }
                 // room for another entry: wait (polling the commit index, which the leader advances on its own
                 // threads) while MAX_IN_FLIGHT proposed entries are uncommitted; records keep gathering meanwhile
-                while (!closed && inFlight() >= MAX_IN_FLIGHT) {
-                    try {
-                        wait(1);
-                    } catch (InterruptedException e) {
-                        return;
+                awaitingSlot = true;
+                try {
+                    while (!closed && inFlight() >= MAX_IN_FLIGHT) {
+                        try {
+                            wait(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
+                } finally {
+                    awaitingSlot = false;
                 }
                 if (closed) return;
                 if (!full.isEmpty()) {
