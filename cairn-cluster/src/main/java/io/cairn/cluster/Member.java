@@ -28,35 +28,30 @@ public record Member(String host, int port, int busPort) {
     public static Member parse(String s) {
         String text = s.trim();
         int at = text.indexOf('@');
-        String addr = at < 0 ? text : text.substring(0, at);
-        try {
-            int bus = at < 0 ? -1 : Integer.parseInt(text.substring(at + 1));
-            return at < 0 ? hostPort(addr, ':', s, 10000) : hostPort(addr, ':', s, 0).withBusPort(bus);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not host:port or host:port@busport: " + e.getMessage());
-        }
+        if (at < 0) return hostPort(text, ':', s, port -> port + 10000);
+        int bus = portOf(text.substring(at + 1), s);
+        return hostPort(text.substring(0, at), ':', s, port -> bus);
     }
 
     /**
-     * {@code host<sep>port}; the bus port is port + {@code busOffset}, or, with an offset of 0, a placeholder the
-     * caller replaces (so a port above 55535 with its bus port given is not refused for the default it does not use).
+     * {@code host<sep>port} with the bus port {@code bus} gives for the port (the default is computed only where it
+     * is used, so a port above 55535 with its bus port given is not refused for a default it does not need).
      */
-    private static Member hostPort(String addr, char sep, String whole, int busOffset) {
+    private static Member hostPort(String addr, char sep, String whole, java.util.function.IntUnaryOperator bus) {
         int colon = addr.lastIndexOf(sep);
         if (colon <= 0 || colon == addr.length() - 1) {
             throw new IllegalArgumentException("'" + whole + "' is not host:port or host:port@busport");
         }
-        int port;
+        int port = portOf(addr.substring(colon + 1), whole);
+        return new Member(addr.substring(0, colon), port, bus.applyAsInt(port));
+    }
+
+    private static int portOf(String digits, String whole) {
         try {
-            port = Integer.parseInt(addr.substring(colon + 1));
+            return Integer.parseInt(digits);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + whole + "' is not host:port or host:port@busport: " + e.getMessage());
         }
-        return new Member(addr.substring(0, colon), port, busOffset == 0 ? 1 : port + busOffset);
-    }
-
-    private Member withBusPort(int bus) {
-        return new Member(host, port, bus);
     }
 
     /** {@code host:port}: the member's name and Raft peer id. */
@@ -89,16 +84,17 @@ public record Member(String host, int port, int busPort) {
     /** The member a Raft peer stands for: its name from the peer id, its bus port from the peer's address. */
     static Member of(RaftPeer peer) {
         String id = peer.getId().toString();
-        Member named = hostPort(id, '_', id, 0);
         String address = peer.getAddress();
+        int given = -1;
         if (address != null) {
             try {
-                return named.withBusPort(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
-            } catch (RuntimeException e) {
-                // no usable address: the default below
+                given = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            } catch (NumberFormatException e) {
+                // no usable address: the default bus port
             }
         }
-        return hostPort(id, '_', id, 10000);
+        int bus = given;
+        return hostPort(id, '_', id, port -> bus > 0 ? bus : port + 10000);
     }
 
     @Override

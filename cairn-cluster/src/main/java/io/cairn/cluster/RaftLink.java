@@ -158,7 +158,7 @@ final class RaftLink implements ReplicatedLog {
     @Override
     public CompletableFuture<Void> whenCommitted(long seq) {
         synchronized (waiters) {
-            if (closed) return CompletableFuture.failedFuture(new CairnException(CairnException.Code.CLOSED, "the node closed"));
+            if (closed) return CompletableFuture.failedFuture(closedError());
             if (seq <= committedSeq && !isDoomed(seq)) return CompletableFuture.completedFuture(null);
             if (isDoomed(seq)) return CompletableFuture.failedFuture(doomedError());
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -175,6 +175,10 @@ final class RaftLink implements ReplicatedLog {
     private static CairnException doomedError() {
         return notLeader("this node lost its leadership before the write was committed; the write may or may not have"
                 + " taken effect");
+    }
+
+    private static CairnException closedError() {
+        return new CairnException(CairnException.Code.CLOSED, "the node closed");
     }
 
     static CairnException notLeader(String why) {
@@ -334,7 +338,7 @@ final class RaftLink implements ReplicatedLog {
             for (List<CompletableFuture<Void>> l : waiters.values()) all.addAll(l);
             waiters.clear();
         }
-        for (CompletableFuture<Void> f : all) f.completeExceptionally(new CairnException(CairnException.Code.CLOSED, "the node closed"));
+        for (CompletableFuture<Void> f : all) f.completeExceptionally(closedError());
         proposer.interrupt(); // it may wait for an entry in flight that will never complete now
         try {
             proposer.join(5000);

@@ -233,7 +233,7 @@ public final class ClusterCommands {
             r.bulk("role");
             r.bulk(led && n.leader() ? "master" : "replica");
             r.bulk("replication-offset");
-            r.integer(n.self() ? v.appliedIndex() : Math.max(0, v.matchIndex(n.id())));
+            r.integer(n.self() ? v.appliedIndex() : Math.max(0, v.replicatedIndex(n.id())));
             r.bulk("health");
             r.bulk(n.self() || n.reachable() ? "online" : "failed");
         }

@@ -53,7 +53,7 @@ public final class ClusterInfo {
             for (ClusterView.Node n : v.nodes()) {
                 if (n.self() || !n.reachable()) continue;
                 slaves.append("slave").append(i++).append(":ip=").append(n.host()).append(",port=").append(n.port())
-                        .append(",state=online,offset=").append(Math.max(0, v.matchIndex(n.id()))).append(",lag=0\r\n");
+                        .append(",state=online,offset=").append(Math.max(0, v.replicatedIndex(n.id()))).append(",lag=0\r\n");
             }
             line(out, "connected_slaves", i);
             out.append(slaves);

@@ -61,11 +61,11 @@ public interface ClusterView {
     long appliedIndex();
 
     /**
-     * On the leader, how far member {@code id}'s log is known to match the leader's (Raft's match index), for INFO
-     * replication's {@code slaveN:...,offset=} and CLUSTER SHARDS' replication-offset; -1 when not known (on a
-     * follower, or not reported by the implementation).
+     * On the leader, how far member {@code id} is known to hold the committed log (the commit index it last reported),
+     * for INFO replication's {@code slaveN:...,offset=} and CLUSTER SHARDS' replication-offset; -1 when not known (on
+     * a follower, or not reported by the implementation).
      */
-    default long matchIndex(String id) {
+    default long replicatedIndex(String id) {
         return -1;
     }
 

@@ -78,7 +78,7 @@ public final class RaftClusterView implements ClusterView {
 
     /** On the leader, the commit index the member last reported (how far it holds the committed log). */
     @Override
-    public long matchIndex(String id) {
+    public long replicatedIndex(String id) {
         for (Member m : node.members()) {
             if (m.id().equals(id)) return node.replicatedIndex(m);
         }

@@ -139,7 +139,7 @@ public final class FakeClusterView implements ClusterView {
     }
 
     @Override
-    public synchronized long matchIndex(String id) {
+    public synchronized long replicatedIndex(String id) {
         return leader == self && !id.equals(id(self)) ? appliedIndex - 1 : -1;
     }
 }
