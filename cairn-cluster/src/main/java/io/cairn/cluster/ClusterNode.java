@@ -120,8 +120,10 @@ public final class ClusterNode implements Closeable {
         // no commit-index entries: by default the leader appends a metadata entry to the log each time its commit
         // index advances, so every entry of writes is followed by one more that every node appends, sends and
         // fsyncs (half the group's log traffic, for nothing a write waits on). Without them a restarted node knows
-        // what is committed, and applies its log past its snapshot, once a leader tells it, which it does at its
-        // first heartbeat; a group that lost its majority for good cannot elect a leader either way.
+        // what is committed, and applies its log past its snapshot, once a leader tells it, at its first heartbeat.
+        // What is given up: a node restarted after a crash while no majority is up serves (to READONLY reads) its
+        // snapshot's state until a leader is elected, where with them it would apply its log up to the last commit
+        // index it logged. (A node stopped cleanly takes a snapshot as it stops, so it comes back complete either way.)
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // expert tuning: any Ratis property given as a JVM system property (-Draft.server.log.appender.wait-time.min=0ms)
         for (String key : System.getProperties().stringPropertyNames()) {
