@@ -213,6 +213,31 @@ public final class ClusterNode implements Closeable {
         return division.getInfo().getLastAppliedIndex();
     }
 
+    /**
+     * A snapshot of this node's state now, taken as Ratis takes its automatic ones (through its snapshot management
+     * request, on the thread that applies entries, so it holds exactly the entries applied), on any member: how a
+     * follower saves, since its store decides nothing and cannot checkpoint by itself. When nothing was applied since
+     * the newest snapshot, that one stands. Returns the newest snapshot afterwards, or null if there is none (nothing
+     * was ever applied). Blocks until it is written.
+     *
+     * @throws CairnException IO_ERROR if Ratis could not take it
+     */
+    public io.cairn.SnapshotInfo snapshot() {
+        org.apache.ratis.protocol.SnapshotManagementRequest req = org.apache.ratis.protocol.SnapshotManagementRequest
+                .newCreate(readClient, server.getId(), groupId, readCall.incrementAndGet(), TimeUnit.HOURS.toMillis(1), 1);
+        RaftClientReply reply;
+        try {
+            reply = server.snapshotManagement(req);
+        } catch (IOException e) {
+            throw new CairnException(CairnException.Code.IO_ERROR, "the snapshot failed: " + e.getMessage(), e);
+        }
+        if (!reply.isSuccess()) {
+            throw new CairnException(CairnException.Code.IO_ERROR, "the snapshot failed: " + reply.getException());
+        }
+        List<io.cairn.SnapshotInfo> kept = store.snapshots();
+        return kept.isEmpty() ? null : kept.get(0);
+    }
+
 
     /**
      * A linearizable read barrier: completes once this node has confirmed it still leads (ReadIndex, or its lease) and

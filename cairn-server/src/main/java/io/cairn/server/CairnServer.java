@@ -187,7 +187,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             config.onChange("maxmemory-samples", v -> store.limits().setSamples(Integer.parseInt(v)));
             config.onChange("lfu-log-factor", v -> store.limits().setLfuLogFactor(Integer.parseInt(v)));
             config.onChange("lfu-decay-time", v -> store.limits().setLfuDecayTime(Duration.ofMinutes(Long.parseLong(v))));
-            saves = new Saves(store, startedAt);
+            saves = clusterNode == null ? new Saves(store, startedAt) : clusterSaves(clusterNode, startedAt);
             int n = config.getInt("databases");
             Keyspace[] d = new Keyspace[n];
             d[0] = store.defaultKeyspace();
@@ -350,6 +350,28 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     }
 
     /** Cluster mode: this server's node of its replicated group; null when not clustered. */
+    /**
+     * SAVE and BGSAVE in a group: the leader checkpoints its store (which waits for what it holds to commit); any other
+     * member, whose store decides nothing, has Ratis take a snapshot of what it applied (ClusterNode.snapshot).
+     */
+    private static Saves clusterSaves(io.cairn.cluster.ClusterNode node, long startedAt) {
+        Cairn store = node.store();
+        return new Saves(store, startedAt, () -> node.isLeader() ? store.checkpoint() : node.snapshot(), () -> {
+            if (node.isLeader()) return store.checkpointAsync();
+            java.util.concurrent.CompletableFuture<io.cairn.SnapshotInfo> f = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(node.snapshot());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }, "cairn-bgsave");
+            t.setDaemon(true);
+            t.start();
+            return f;
+        });
+    }
+
     public io.cairn.cluster.ClusterNode clusterNode() {
         return clusterNode;
     }

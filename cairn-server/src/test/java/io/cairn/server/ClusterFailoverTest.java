@@ -170,6 +170,34 @@ class ClusterFailoverTest {
         }
     }
 
+    @Test
+    void saveAndBgsave_onAFollower_snapshotWhatItApplied_andTheLeaderSavesToo() throws Exception {
+        startGroup();
+        int l = leader();
+        int f = (l + 1) % 3;
+        io.cairn.Cairn follower = servers[f].store();
+        try (Jedis lj = new Jedis("127.0.0.1", ports[l], 5000); Jedis fj = new Jedis("127.0.0.1", ports[f], 5000)) {
+            for (int i = 0; i < 50; i++) lj.set("s" + i, "v" + i);
+            fj.readonly();
+            await(() -> "v49".equals(fj.get("s49")), Duration.ofSeconds(10), "the follower to apply the writes");
+            long lastsave = fj.lastsave();
+            assertThat(fj.save()).isEqualTo("OK");
+            io.cairn.SnapshotInfo saved = follower.snapshots().get(0);
+            // the snapshot holds everything the follower had applied when SAVE was sent
+            long applied = follower.replica().lastSequence();
+            assertThat(saved.sequence()).isGreaterThanOrEqualTo(50).isLessThanOrEqualTo(applied);
+            assertThat(fj.lastsave()).isGreaterThanOrEqualTo(lastsave);
+
+            lj.set("s50", "v50");
+            await(() -> "v50".equals(fj.get("s50")), Duration.ofSeconds(10), "the follower to apply one more write");
+            assertThat(fj.bgsave()).isEqualTo("Background saving started");
+            await(() -> follower.snapshots().get(0).sequence() > saved.sequence(), Duration.ofSeconds(10),
+                    "the follower's background save");
+            // the leader saves through its store, as a single server does
+            assertThat(lj.save()).isEqualTo("OK");
+        }
+    }
+
     private static String infoField(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) return line.substring(name.length() + 1);

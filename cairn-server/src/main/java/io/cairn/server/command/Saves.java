@@ -29,6 +29,9 @@ public final class Saves {
     public enum Outcome { STARTED, SCHEDULED, BUSY }
 
     private final Cairn store;
+    /** How this server takes a checkpoint, waiting for it, and in the background. */
+    private final Supplier<SnapshotInfo> checkpoint;
+    private final Supplier<CompletableFuture<SnapshotInfo>> checkpointAsync;
     /** Checkpoints this server started that have not finished. */
     private final AtomicInteger running = new AtomicInteger();
     private volatile long runningSince;
@@ -51,7 +54,19 @@ public final class Saves {
      * @param startedAtMillis when the server started: LASTSAVE until the first checkpoint if no snapshot was loaded
      */
     public Saves(Cairn store, long startedAtMillis) {
+        this(store, startedAtMillis, store::checkpoint, store::checkpointAsync);
+    }
+
+    /**
+     * @param checkpoint takes a checkpoint and returns it (null if there is nothing to save), in place of the store's
+     * @param checkpointAsync starts one in the background, in place of the store's (failing with BUSY if one is in
+     *                        progress)
+     */
+    public Saves(Cairn store, long startedAtMillis, Supplier<SnapshotInfo> checkpoint,
+                 Supplier<CompletableFuture<SnapshotInfo>> checkpointAsync) {
         this.store = store;
+        this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+        this.checkpointAsync = Objects.requireNonNull(checkpointAsync, "checkpointAsync");
         long loaded = store.recoveryInfo().snapshotSequence();
         List<SnapshotInfo> snapshots = store.snapshots();
         long t = startedAtMillis;
@@ -83,7 +98,7 @@ public final class Saves {
      */
     public synchronized Outcome background(boolean schedule) {
         if (!inProgress(store.stats())) {
-            CompletableFuture<SnapshotInfo> f = track(store::checkpointAsync, "Background saving");
+            CompletableFuture<SnapshotInfo> f = track(checkpointAsync, "Background saving");
             if (!f.isCompletedExceptionally()) return Outcome.STARTED;
             Throwable cause = cause(f);
             if (!(cause instanceof CairnException c) || c.code() != CairnException.Code.BUSY) {
@@ -102,7 +117,7 @@ public final class Saves {
     }
 
     /**
-     * {@link Cairn#checkpoint()} on a new thread, between {@code before} and {@code then}; {@code after} runs on it
+     * A checkpoint ({@link Cairn#checkpoint()}, or the one given) on a new thread, between {@code before} and {@code then}; {@code after} runs on it
      * once the checkpoint has ended either way, before the future completes.
      */
     private CompletableFuture<SnapshotInfo> checkpointOnThread(String name, Runnable before, Runnable then, Runnable after) {
@@ -111,7 +126,7 @@ public final class Saves {
             SnapshotInfo info;
             try {
                 before.run();
-                info = store.checkpoint();
+                info = checkpoint.get();
                 then.run();
             } catch (Throwable e) {
                 after.run();
@@ -139,7 +154,8 @@ public final class Saves {
         CompletableFuture<SnapshotInfo> tracked = f.whenComplete((info, err) -> {
             if (err == null) {
                 saved();
-                LOG.info("{} terminated with success: snapshot {} ({} entries)", what, info.sequence(), info.entries());
+                if (info == null) LOG.info("{} terminated with success: nothing to save yet", what);
+                else LOG.info("{} terminated with success: snapshot {} ({} entries)", what, info.sequence(), info.entries());
             } else {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (!(cause instanceof CairnException c && c.code() == CairnException.Code.BUSY)) {
