@@ -224,7 +224,8 @@ public final class ClusterNode implements Closeable {
      */
     public io.cairn.SnapshotInfo snapshot() {
         org.apache.ratis.protocol.SnapshotManagementRequest req = org.apache.ratis.protocol.SnapshotManagementRequest
-                .newCreate(readClient, server.getId(), groupId, readCall.incrementAndGet(), TimeUnit.HOURS.toMillis(1), 1);
+                .newCreate(readClient, server.getId(), groupId, readCall.incrementAndGet(), TimeUnit.HOURS.toMillis(1),
+                        1); // creation gap 1: a new snapshot whenever anything was applied since the newest
         RaftClientReply reply;
         try {
             reply = server.snapshotManagement(req);
@@ -237,7 +238,6 @@ public final class ClusterNode implements Closeable {
         List<io.cairn.SnapshotInfo> kept = store.snapshots();
         return kept.isEmpty() ? null : kept.get(0);
     }
-
 
     /**
      * A linearizable read barrier: completes once this node has confirmed it still leads (ReadIndex, or its lease) and

@@ -349,7 +349,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         return store;
     }
 
-    /** Cluster mode: this server's node of its replicated group; null when not clustered. */
     /**
      * SAVE and BGSAVE in a group: the leader checkpoints its store (which waits for what it holds to commit); any other
      * member, whose store decides nothing, has Ratis take a snapshot of what it applied (ClusterNode.snapshot).
@@ -358,7 +357,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         Cairn store = node.store();
         return new Saves(store, startedAt, () -> node.isLeader() ? store.checkpoint() : node.snapshot(), () -> {
             if (node.isLeader()) return store.checkpointAsync();
-            java.util.concurrent.CompletableFuture<io.cairn.SnapshotInfo> f = new java.util.concurrent.CompletableFuture<>();
+            var f = new java.util.concurrent.CompletableFuture<io.cairn.SnapshotInfo>();
             Thread t = new Thread(() -> {
                 try {
                     f.complete(node.snapshot());
@@ -372,6 +371,7 @@ public final class CairnServer implements ServerContext, AutoCloseable {
         });
     }
 
+    /** Cluster mode: this server's node of its replicated group; null when not clustered. */
     public io.cairn.cluster.ClusterNode clusterNode() {
         return clusterNode;
     }

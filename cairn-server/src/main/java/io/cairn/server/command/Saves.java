@@ -117,8 +117,8 @@ public final class Saves {
     }
 
     /**
-     * A checkpoint ({@link Cairn#checkpoint()}, or the one given) on a new thread, between {@code before} and {@code then}; {@code after} runs on it
-     * once the checkpoint has ended either way, before the future completes.
+     * A checkpoint ({@link Cairn#checkpoint()}, or the one given) on a new thread, between {@code before} and
+     * {@code then}; {@code after} runs on it once the checkpoint has ended either way, before the future completes.
      */
     private CompletableFuture<SnapshotInfo> checkpointOnThread(String name, Runnable before, Runnable then, Runnable after) {
         CompletableFuture<SnapshotInfo> f = new CompletableFuture<>();
