@@ -158,14 +158,17 @@ class LettuceClusterTest {
             assertThat(c.del("gone")).isEqualTo(1L);
             assertThat(c.get("gone")).isNull();
             assertThat(c.get("counter")).isEqualTo("2");
+            assertThat(c.set("last", "write")).isEqualTo("OK");
 
-            // once committed, each follower has them too (READONLY lets a plain connection read there)
+            // once committed, each follower has them too (READONLY lets a plain connection read there); it applies
+            // them in order, so once it has the last one it has every one before it (the DEL of "gone" included)
             for (int i = 0; i < TestGroup.SIZE; i++) {
                 if (i == l) continue;
                 RedisCommands<String, String> onFollower = direct(group.ports[i]);
                 assertThat(onFollower.readOnly()).isEqualTo("OK");
-                await(() -> "2".equals(onFollower.get("counter")), Duration.ofSeconds(10),
+                await(() -> "write".equals(onFollower.get("last")), Duration.ofSeconds(10),
                         "follower " + i + " to apply the writes");
+                assertThat(onFollower.get("counter")).isEqualTo("2");
                 assertThat(onFollower.get("k12")).isEqualTo("v12");
                 assertThat(onFollower.get("k0")).isEqualTo("v0");
                 assertThat(onFollower.exists("gone")).isZero();
