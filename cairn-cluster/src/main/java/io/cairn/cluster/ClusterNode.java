@@ -214,6 +214,15 @@ public final class ClusterNode implements Closeable {
     }
 
     /**
+     * This node's state written down now, on any member (SAVE): the leader checkpoints its store, which waits for what
+     * it holds to commit while entries go on applying; any other member, whose store decides nothing and cannot
+     * checkpoint by itself, has Ratis take a {@link #snapshot}.
+     */
+    public io.cairn.SnapshotInfo checkpoint() {
+        return isLeader() ? store.checkpoint() : snapshot();
+    }
+
+    /**
      * A snapshot of this node's state now, taken as Ratis takes its automatic ones (through its snapshot management
      * request, on the thread that applies entries, so it holds exactly the entries applied), on any member: how a
      * follower saves, since its store decides nothing and cannot checkpoint by itself. When nothing was applied since

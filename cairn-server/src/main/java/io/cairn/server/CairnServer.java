@@ -350,25 +350,17 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     }
 
     /**
-     * SAVE and BGSAVE in a group: the leader checkpoints its store (which waits for what it holds to commit); any other
-     * member, whose store decides nothing, has Ratis take a snapshot of what it applied (ClusterNode.snapshot).
+     * SAVE and BGSAVE in a group: {@link io.cairn.cluster.ClusterNode#checkpoint} (the leader's store, else a Ratis
+     * snapshot); in the background, the leader's store's own, else that snapshot on a thread of its own.
      */
     private static Saves clusterSaves(io.cairn.cluster.ClusterNode node, long startedAt) {
         Cairn store = node.store();
-        return new Saves(store, startedAt, () -> node.isLeader() ? store.checkpoint() : node.snapshot(), () -> {
-            if (node.isLeader()) return store.checkpointAsync();
-            var f = new java.util.concurrent.CompletableFuture<io.cairn.SnapshotInfo>();
-            Thread t = new Thread(() -> {
-                try {
-                    f.complete(node.snapshot());
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "cairn-bgsave");
-            t.setDaemon(true);
-            t.start();
-            return f;
-        });
+        return new Saves(store, startedAt, node::checkpoint, () -> node.isLeader() ? store.checkpointAsync()
+                : java.util.concurrent.CompletableFuture.supplyAsync(node::snapshot, r -> {
+                    Thread t = new Thread(r, "cairn-bgsave");
+                    t.setDaemon(true);
+                    t.start();
+                }));
     }
 
     /** Cluster mode: this server's node of its replicated group; null when not clustered. */
