@@ -144,6 +144,7 @@ public final class Saves {
     /** Counts a checkpoint this server starts while it runs; notes its success for LASTSAVE and logs its end. */
     private CompletableFuture<SnapshotInfo> track(Supplier<CompletableFuture<SnapshotInfo>> start, String what) {
         if (running.getAndIncrement() == 0) runningSince = System.nanoTime();
+        long newestBefore = store.stats().snapshotSequence();
         CompletableFuture<SnapshotInfo> f;
         try {
             f = start.get();
@@ -153,7 +154,7 @@ public final class Saves {
         }
         CompletableFuture<SnapshotInfo> tracked = f.whenComplete((info, err) -> {
             if (err == null) {
-                saved();
+                saved(info != null && info.sequence() > newestBefore ? info : null);
                 if (info == null) LOG.info("{} terminated with success: nothing to save yet", what);
                 else LOG.info("{} terminated with success: snapshot {} ({} entries)", what, info.sequence(), info.entries());
             } else {
@@ -179,9 +180,14 @@ public final class Saves {
         }
     }
 
-    /** A checkpoint this server started succeeded: LASTSAVE is now. */
-    private synchronized void saved() {
-        lastSaveMillis = Math.max(lastSaveMillis, System.currentTimeMillis());
+    /**
+     * A checkpoint this server started succeeded. LASTSAVE is the time of the snapshot it wrote, the one a restart that
+     * loads it reports too (not the moment it ended, which may fall in the next second); now if it wrote none, having
+     * found nothing new (clients poll LASTSAVE to see a SAVE finish).
+     */
+    private synchronized void saved(SnapshotInfo written) {
+        long t = written != null ? written.created().toEpochMilli() : System.currentTimeMillis();
+        lastSaveMillis = Math.max(lastSaveMillis, t);
         seenSequence = -1; // the snapshots kept changed
     }
 
