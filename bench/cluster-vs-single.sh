@@ -3,14 +3,15 @@
 # with redis-benchmark.
 #
 #   bench/cluster-vs-single.sh [-n requests] [-c clients] [-P pipeline] [-r rounds] [-d value-size]
-#                              [-w warm-up-requests] [--lease]
+#                              [-w warm-up-requests] [--lease] [--netty]
 #
 # Defaults: -n 200000 -c 50 -P 1 -r 3 -d 16, -w a quarter of -n (at least 10,000).
 #
 # Each round starts, one after the other and each alone on the machine: a single node (./cairn server, appendfsync
 # always, the default configuration); a group of three (./cairn server --cluster, each node on its own free loopback
 # client and Raft ports and data directory under /var/tmp), measured on its leader; with --lease, the same group with
-# cluster-read-lease yes (the leader answers reads on its lease instead of a ReadIndex round). Each is loaded first
+# cluster-read-lease yes (the leader answers reads on its lease instead of a ReadIndex round); with --netty, the same
+# group with cluster-transport netty (Ratis's Netty transport between the nodes instead of gRPC). Each is loaded first
 # with every key of the key space (100,000 keys key:000000000000.., -d bytes each, through redis-cli --pipe), so every
 # GET hits, then warmed up, then measured with redis-benchmark -t set,get -r 100000: requests per second, p50
 # and p99 latency. The warm-up repeats SET and GET runs of -w requests until the JIT compilers of the configuration's
@@ -23,13 +24,14 @@
 # Needs redis-benchmark and redis-cli (Debian: apt-get install redis-tools). MVNW_ARGS goes to the build (e.g. -o).
 set -euo pipefail
 cmdline="bench/cluster-vs-single.sh $*"
-n=200000; clients=50; pipeline=1; rounds=3; size=16; warm=""; lease=0
+n=200000; clients=50; pipeline=1; rounds=3; size=16; warm=""; lease=0; netty=0
 args=()
 for a in "$@"; do
-    case "$a" in --lease) lease=1 ;; *) args+=("$a") ;; esac
+    case "$a" in --lease) lease=1 ;; --netty) netty=1 ;; *) args+=("$a") ;; esac
 done
 set -- "${args[@]}"
 usage="usage: $0 [-n requests] [-c clients] [-P pipeline] [-r rounds] [-d value-size] [-w warm-up-requests] [--lease]"
+usage+=" [--netty]"
 while getopts "n:c:P:r:d:w:" o; do
     case "$o" in
         n) n="$OPTARG" ;; c) clients="$OPTARG" ;; P) pipeline="$OPTARG" ;; r) rounds="$OPTARG" ;; d) size="$OPTARG" ;;
@@ -140,9 +142,10 @@ start_config() {
             start_cairn always; NODES=("$PID"); TARGET=$PORT; LEADER_PORTS=()
             up "$PID" "$TARGET" "$work/cairn-always.log"
             ;;
-        cluster|lease)
+        cluster|lease|netty)
             local flags=()
             [[ "$1" == lease ]] && flags=(--cluster-read-lease yes)
+            [[ "$1" == netty ]] && flags=(--cluster-transport netty)
             start_cairn_cluster "$1" 3 "${flags[@]}"; NODES=("${PIDS[@]}"); LEADER_PORTS=("${PORTS[@]}")
             local i
             for i in "${!PORTS[@]}"; do up "${PIDS[i]}" "${PORTS[i]}" "$work/$1-$i.log"; done
@@ -164,11 +167,13 @@ stop_config() { # config
 
 configs=(single cluster)
 (( lease )) && configs+=(lease)
+(( netty )) && configs+=(netty)
 label() {
     case "$1" in
         single) echo "single node, appendfsync always" ;;
         cluster) echo "3 nodes, leader (ReadIndex reads)" ;;
         lease) echo "3 nodes, leader, cluster-read-lease yes" ;;
+        netty) echo "3 nodes, leader, cluster-transport netty" ;;
     esac
 }
 

@@ -7,6 +7,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -85,10 +86,14 @@ public final class ClusterNode implements Closeable {
 
     private static RaftProperties properties(ClusterOptions o) {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-        GrpcConfigKeys.Server.setHost(p, o.self().host());
-        GrpcConfigKeys.Server.setPort(p, o.self().busPort());
-        GrpcConfigKeys.setMessageSizeMax(p, MAX_MESSAGE);
+        transport(p, o.transport());
+        if (o.transport() == ClusterOptions.Transport.NETTY) {
+            NettyConfigKeys.Server.setHost(p, o.self().host());
+            NettyConfigKeys.Server.setPort(p, o.self().busPort());
+        } else {
+            GrpcConfigKeys.Server.setHost(p, o.self().host());
+            GrpcConfigKeys.Server.setPort(p, o.self().busPort());
+        }
         RaftServerConfigKeys.setStorageDir(p, List.of(o.dir().resolve("raft").toFile()));
         long min = o.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
@@ -130,6 +135,16 @@ public final class ClusterNode implements Closeable {
             if (key.startsWith("raft.")) p.set(key, System.getProperty(key));
         }
         return p;
+    }
+
+    /** Ratis's RPC type for {@code t}, for a server or a client; gRPC's messages may carry the largest entry. */
+    private static void transport(RaftProperties p, ClusterOptions.Transport t) {
+        if (t == ClusterOptions.Transport.NETTY) {
+            RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY); // its frames have no size limit
+        } else {
+            RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+            GrpcConfigKeys.setMessageSizeMax(p, MAX_MESSAGE);
+        }
     }
 
     /** The store: reads anywhere; writes only on the leader ({@code NOT_LEADER} elsewhere). */
@@ -327,8 +342,7 @@ public final class ClusterNode implements Closeable {
             change.accept(peers);
             RaftGroup group = RaftGroup.valueOf(groupId, division.getRaftConf().getCurrentPeers());
             RaftProperties cp = new RaftProperties();
-            RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
-            GrpcConfigKeys.setMessageSizeMax(cp, MAX_MESSAGE);
+            transport(cp, options.transport());
             try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(cp).build()) {
                 RaftClientReply r = client.admin().setConfiguration(peers);
                 if (!r.isSuccess()) {

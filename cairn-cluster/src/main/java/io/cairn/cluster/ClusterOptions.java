@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param store            the store's options (memory limits, eviction, index kind...); those of its own log (fsync,
  *                         segments, checkpoints, log retention) do not apply: the group's log and snapshots replace them
  * @param logSegmentBytes  the size of the Raft log's segment files; the log is purged a whole closed segment at a time
+ * @param transport        how the members talk to each other on their bus ports; every member of a group must use the
+ *                         same one
  */
 public record ClusterOptions(Member self, List<Member> members, Path dir, String groupName, Duration electionTimeout,
                              long snapshotEntries, boolean leaseReads, List<String> bootstrap,
-                             CairnOptions store, long logSegmentBytes) {
+                             CairnOptions store, long logSegmentBytes, Transport transport) {
     public ClusterOptions {
         Objects.requireNonNull(self, "self");
         members = List.copyOf(members);
@@ -40,35 +42,54 @@ public record ClusterOptions(Member self, List<Member> members, Path dir, String
         bootstrap = List.copyOf(bootstrap);
         Objects.requireNonNull(store, "store");
         if (logSegmentBytes < 1024) throw new IllegalArgumentException("logSegmentBytes below 1 KiB");
+        Objects.requireNonNull(transport, "transport");
     }
 
-    /** Defaults: group "cairn", election timeout 1 s, a snapshot every 100,000 entries, ReadIndex reads. */
+    /** Ratis's transports between the members of a group. */
+    public enum Transport {
+        /**
+         * gRPC (the default): the leader streams entries to each follower with several requests in flight. Needed to
+         * serve linearizable reads on followers, which Cairn does not do (its followers answer READONLY reads only).
+         */
+        GRPC,
+        /**
+         * Ratis's own Netty transport: one request in flight per follower, each carrying every entry queued since the
+         * last; fewer thread hand-offs per write (docs/benchmarks.md compares the two).
+         */
+        NETTY
+    }
+
+    /** Defaults: group "cairn", election timeout 1 s, a snapshot every 100,000 entries, ReadIndex reads, gRPC. */
     public static ClusterOptions of(Member self, List<Member> members, Path dir) {
         return new ClusterOptions(self, members, dir, "cairn", Duration.ofSeconds(1), 100_000, false,
-                List.of(io.cairn.Cairn.DEFAULT_KEYSPACE), CairnOptions.defaults(), 64L << 20);
+                List.of(io.cairn.Cairn.DEFAULT_KEYSPACE), CairnOptions.defaults(), 64L << 20, Transport.GRPC);
     }
 
     public ClusterOptions withElectionTimeout(Duration d) {
-        return new ClusterOptions(self, members, dir, groupName, d, snapshotEntries, leaseReads, bootstrap, store, logSegmentBytes);
+        return new ClusterOptions(self, members, dir, groupName, d, snapshotEntries, leaseReads, bootstrap, store, logSegmentBytes, transport);
     }
 
     public ClusterOptions withSnapshotEntries(long n) {
-        return new ClusterOptions(self, members, dir, groupName, electionTimeout, n, leaseReads, bootstrap, store, logSegmentBytes);
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, n, leaseReads, bootstrap, store, logSegmentBytes, transport);
     }
 
     public ClusterOptions withLeaseReads(boolean on) {
-        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, on, bootstrap, store, logSegmentBytes);
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, on, bootstrap, store, logSegmentBytes, transport);
     }
 
     public ClusterOptions withBootstrap(List<String> keyspaces) {
-        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, keyspaces, store, logSegmentBytes);
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, keyspaces, store, logSegmentBytes, transport);
     }
 
     public ClusterOptions withLogSegmentBytes(long n) {
-        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, store, n);
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, store, n, transport);
+    }
+
+    public ClusterOptions withTransport(Transport t) {
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, store, logSegmentBytes, t);
     }
 
     public ClusterOptions withStore(CairnOptions s) {
-        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, s, logSegmentBytes);
+        return new ClusterOptions(self, members, dir, groupName, electionTimeout, snapshotEntries, leaseReads, bootstrap, s, logSegmentBytes, transport);
     }
 }

@@ -2,7 +2,9 @@ package io.cairn.cluster;
 
 import io.cairn.Cairn;
 import io.cairn.CairnException;
-import org.junit.jupiter.api.Test;
+import io.cairn.cluster.ClusterOptions.Transport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -31,9 +33,10 @@ class ReplicationTest {
         return m;
     }
 
-    @Test
-    void writesOnTheLeader_reachEveryNode_andFollowersRefuseWrites() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void writesOnTheLeader_reachEveryNode_andFollowersRefuseWrites(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             Cairn leader = g.nodes[l].store();
@@ -48,9 +51,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void leaderStops_aNewOneTakesOver_andTheOldOneCatchesUp() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void leaderStops_aNewOneTakesOver_andTheOldOneCatchesUp(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             List<String> acked = new ArrayList<>();
@@ -74,15 +78,16 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void theWholeGroupStopsAndStartsAgain_withEveryAcknowledgedWrite_fromSnapshotAndLog() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theWholeGroupStopsAndStartsAgain_withEveryAcknowledgedWrite_fromSnapshotAndLog(Transport t) throws Exception {
         // the log keeps no commit-index entries (ClusterNode): what a restarted node applies past its snapshot it
         // learns is committed from the leader the restarted group elects. Nodes here stop without the snapshot Ratis
         // takes on a clean stop, as after a crash, so their logs past the last snapshot must be applied again (with
         // the stop snapshot, a restarted node holds everything before it hears from anyone).
         String key = "raft.server.snapshot.trigger-when-stop.enabled";
         System.setProperty(key, "false"); // read as each node starts (ClusterNode); tests in this module run one at a time
-        try (TestGroup g = new TestGroup(dir, 3, 200)) {
+        try (TestGroup g = new TestGroup(dir, 3, 200, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             Map<String, String> want = new TreeMap<>();
@@ -123,9 +128,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void aFollowerFarBehind_catchesUpThroughASnapshot() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 50)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aFollowerFarBehind_catchesUpThroughASnapshot(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 50, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             int behind = (l + 1) % 3;
@@ -146,9 +152,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void expiredKeys_areDeletedByTheLeader_onEveryNode() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void expiredKeys_areDeletedByTheLeader_onEveryNode(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             for (int i = 0; i < 50; i++) g.nodes[l].store().put("t" + i, "v", Duration.ofMillis(200));
@@ -161,9 +168,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void evictionOnTheLeader_isReplicatedAsDeletes() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void evictionOnTheLeader_isReplicatedAsDeletes(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             Cairn leader = g.nodes[l].store();
@@ -177,9 +185,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void aLeaderCutOffFromItsFollowers_failsWhatItCouldNotCommit_andReloadsTheCommittedState() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aLeaderCutOffFromItsFollowers_failsWhatItCouldNotCommit_andReloadsTheCommittedState(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             Cairn leader = g.nodes[l].store();
@@ -218,9 +227,10 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void aValueLargerThanAnEntry_isRefusedBeforeItApplies_andTheGroupGoesOn() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aValueLargerThanAnEntry_isRefusedBeforeItApplies_andTheGroupGoesOn(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             Cairn leader = g.nodes[l].store();
@@ -240,16 +250,17 @@ class ReplicationTest {
         }
     }
 
-    @Test
-    void aMemberAddedAtRunTime_catchesUp_andOneRemovedLeavesTheGroup() throws Exception {
-        try (TestGroup g = new TestGroup(dir, 3, 100_000)) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMemberAddedAtRunTime_catchesUp_andOneRemovedLeavesTheGroup(Transport t) throws Exception {
+        try (TestGroup g = new TestGroup(dir, 3, 100_000, t)) {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             for (int i = 0; i < 50; i++) g.nodes[l].store().put("m" + i, "v");
             Member fourth = new Member("127.0.0.1", TestGroup.freePort(), TestGroup.freePort());
             // started with the group's members but not itself: it waits, empty, to be added
             try (ClusterNode joining = ClusterNode.start(ClusterOptions.of(fourth, g.members, dir.resolve("n4"))
-                    .withElectionTimeout(Duration.ofMillis(400)))) {
+                    .withElectionTimeout(Duration.ofMillis(400)).withTransport(t))) {
                 g.nodes[l].addMember(fourth).get(30, java.util.concurrent.TimeUnit.SECONDS);
                 assertThat(g.nodes[l].members()).contains(fourth).hasSize(4);
                 Map<String, String> want = contents(g.nodes[l].store());

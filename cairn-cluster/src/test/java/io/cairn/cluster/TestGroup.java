@@ -14,10 +14,16 @@ final class TestGroup implements AutoCloseable {
     final ClusterNode[] nodes;
     private final Path dir;
     private final long snapshotEntries;
+    private final ClusterOptions.Transport transport;
 
     TestGroup(Path dir, int n, long snapshotEntries) throws IOException {
+        this(dir, n, snapshotEntries, ClusterOptions.Transport.GRPC);
+    }
+
+    TestGroup(Path dir, int n, long snapshotEntries, ClusterOptions.Transport transport) throws IOException {
         this.dir = dir;
         this.snapshotEntries = snapshotEntries;
+        this.transport = transport;
         for (int i = 0; i < n; i++) members.add(new Member("127.0.0.1", freePort(), freePort()));
         nodes = new ClusterNode[n];
     }
@@ -31,7 +37,7 @@ final class TestGroup implements AutoCloseable {
     ClusterOptions options(int i) {
         return ClusterOptions.of(members.get(i), members, dir.resolve("n" + i))
                 .withElectionTimeout(Duration.ofMillis(400)).withSnapshotEntries(snapshotEntries)
-                .withLogSegmentBytes(snapshotEntries < 1000 ? 16 << 10 : 64L << 20);
+                .withLogSegmentBytes(snapshotEntries < 1000 ? 16 << 10 : 64L << 20).withTransport(transport);
     }
 
     void startAll() throws Exception {

@@ -232,7 +232,11 @@ final class ConfigParams {
                 "the address this node is known by in the group (cluster-nodes, MOVED, CLUSTER SLOTS); empty: the first"
                         + " bind address, 127.0.0.1 for 0.0.0.0 or *"));
         l.add(p("cluster-announce-bus-port", "0", false, range(0, 65535),
-                "the Raft port this node listens on for the group (gRPC); 0: port + 10000"));
+                "the Raft port this node listens on for the group (cluster-transport); 0: port + 10000"));
+        l.add(p("cluster-transport", "grpc", false, s -> oneOf(s, "grpc", "netty"),
+                "how the group's members talk on their bus ports, the same on every member: grpc (Ratis's gRPC, several"
+                        + " requests in flight per follower) or netty (Ratis's Netty transport, one request in flight"
+                        + " carrying every entry queued meanwhile; faster here, see docs/benchmarks.md)"));
         l.add(p("cluster-node-timeout", "1000", false, range(50, 600_000),
                 "milliseconds without a leader before a follower calls an election (the Raft election timeout; a random"
                         + " wait between it and twice it): a dead leader is replaced within about 1-3 of these"));
