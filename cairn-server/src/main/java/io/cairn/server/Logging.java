@@ -21,7 +21,17 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
         // Ratis logs every step of an election and a snapshot at INFO; Cairn logs leader changes itself
         String level = config.get("loglevel");
-        if (!level.equals("debug") && !level.equals("verbose")) setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        if (!level.equals("debug") && !level.equals("verbose")) {
+            setDefault("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+            if (config.get("cluster-transport").equals("netty")) {
+                // Ratis's Netty appender retries an unreachable member every 25 ms, and each attempt logs the refused
+                // connection with its stack trace several times over (about 500 lines a second): its lifecycle's
+                // reports go, and the appender's own warnings (every tenth retry, with the cause) are kept to errors.
+                // gRPC's appender logs the same condition once in five seconds.
+                setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
+                setDefault("org.slf4j.simpleLogger.log.org.apache.ratis.server.leader.LogAppender", "error");
+            }
+        }
         if (!config.get("logfile").isEmpty()) setDefault("org.slf4j.simpleLogger.logFile", config.get("logfile"));
     }
 

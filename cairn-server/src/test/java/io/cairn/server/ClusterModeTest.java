@@ -2,6 +2,7 @@ package io.cairn.server;
 
 import io.cairn.server.cluster.ClusterView;
 import io.cairn.server.cluster.FakeClusterView;
+import io.cairn.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +70,19 @@ class ClusterModeTest {
 
     private static String addr(int port) {
         return "127.0.0.1:" + port;
+    }
+
+    // ------------------------------------------------------------------ settings
+
+    @Test
+    void clusterTransport_isGrpcByDefault_orNetty_andNothingElse() throws IOException {
+        assertThat(ServerConfig.fromArgs(List.of(), Map.of()).get("cluster-transport")).isEqualTo("grpc");
+        assertThat(ServerConfig.fromArgs(List.of("--cluster-transport", "Netty"), Map.of()).get("cluster-transport"))
+                .isEqualTo("netty");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServerConfig.fromArgs(List.of("--cluster-transport", "udp"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--cluster-transport 'udp': argument must be one of grpc, netty");
     }
 
     // ------------------------------------------------------------------ CLUSTER INFO, MYID, NODES

@@ -9,7 +9,8 @@ import io.cairn.lin.LinearizabilityChecker;
 import io.cairn.lin.Op;
 import org.apache.ratis.util.CodeInjectionForTesting;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -110,8 +111,9 @@ class ClusterPartitionTest {
         return m;
     }
 
-    @Test
-    void partitions_leaveTheHistoryLinearizable_andTheNodesInAgreement() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClusterOptions.Transport.class)
+    void partitions_leaveTheHistoryLinearizable_andTheNodesInAgreement(ClusterOptions.Transport transport) throws Exception {
         for (String point : List.of("RaftServerImpl.appendEntries", "RaftServerImpl.requestVote", "RaftServerImpl.installSnapshot")) {
             CodeInjectionForTesting.put(point, REFUSE);
         }
@@ -123,7 +125,7 @@ class ClusterPartitionTest {
             starts[i] = new Thread(() -> {
                 try {
                     nodes[k] = ClusterNode.start(ClusterOptions.of(members.get(k), members, dir.resolve("n" + k))
-                            .withElectionTimeout(Duration.ofMillis(300)));
+                            .withElectionTimeout(Duration.ofMillis(300)).withTransport(transport));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

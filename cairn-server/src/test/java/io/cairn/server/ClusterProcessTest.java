@@ -4,7 +4,8 @@ import io.cairn.lin.History;
 import io.cairn.lin.LinearizabilityChecker;
 import io.cairn.lin.Op;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -40,6 +41,7 @@ class ClusterProcessTest {
     private final int[] ports = new int[3];
     private final int[] bus = new int[3];
     private String spec;
+    private String transport;
 
     @AfterEach
     void stopAll() {
@@ -66,7 +68,8 @@ class ClusterProcessTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--port", String.valueOf(ports[i]), "--bind", "127.0.0.1", "--dir", dir.resolve("n" + i).toString(),
-                "--cluster", spec, "--cluster-node-timeout", "400", "--io-threads", "1", "--save", ""));
+                "--cluster", spec, "--cluster-transport", transport, "--cluster-node-timeout", "400", "--io-threads", "1",
+                "--save", ""));
         Path log = dir.resolve("n" + i + ".log");
         procs[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -181,8 +184,11 @@ class ClusterProcessTest {
                 || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN"));
     }
 
-    @Test
-    void leaderKilledAndPaused_underLoad_everyAcknowledgedWriteIsOnEveryNode_andTheHistoryIsLinearizable() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"grpc", "netty"})
+    void leaderKilledAndPaused_underLoad_everyAcknowledgedWriteIsOnEveryNode_andTheHistoryIsLinearizable(String transport)
+            throws Exception {
+        this.transport = transport;
         for (int i = 0; i < 3; i++) {
             ports[i] = freePort();
             bus[i] = freePort();
@@ -192,6 +198,11 @@ class ClusterProcessTest {
         spec = String.join(",", members);
         for (int i = 0; i < 3; i++) launch(i);
         awaitLeader(Duration.ofSeconds(60));
+        for (int i = 0; i < 3; i++) { // the transport each member's Raft server really runs on
+            try (Jedis j = new Jedis("127.0.0.1", ports[i], 5000)) {
+                assertThat(j.info("cluster")).contains("cairn_cluster_transport:" + transport + "\r\n");
+            }
+        }
 
         Map<String, String> acked = new ConcurrentHashMap<>();
         History history = new History();

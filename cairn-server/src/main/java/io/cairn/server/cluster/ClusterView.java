@@ -60,6 +60,11 @@ public interface ClusterView {
     /** The Raft log's last index applied to the store: CLUSTER SHARDS' replication-offset. */
     long appliedIndex();
 
+    /** How the members talk to each other (INFO cluster's {@code cairn_cluster_transport}); empty if not known. */
+    default String transport() {
+        return "";
+    }
+
     /**
      * On the leader, how far member {@code id} is known to hold the committed log (the commit index it last reported),
      * for INFO replication's {@code slaveN:...,offset=} and CLUSTER SHARDS' replication-offset; -1 when not known (on

@@ -76,6 +76,11 @@ public final class RaftClusterView implements ClusterView {
         return node.appliedIndex();
     }
 
+    @Override
+    public String transport() {
+        return node.transport();
+    }
+
     /** On the leader, the commit index the member last reported (how far it holds the committed log). */
     @Override
     public long replicatedIndex(String id) {

@@ -270,7 +270,7 @@ final class ServerCommands {
                 case "commandstats" -> commandstats(out, s);
                 case "errorstats" -> errorstats(out, obs);
                 case "latencystats" -> latencystats(out, s);
-                case "cluster" -> out.append("# Cluster\r\ncluster_enabled:").append(s.cluster() != null ? 1 : 0).append("\r\n");
+                case "cluster" -> cluster(out, s);
                 case "keyspace" -> keyspace(out, s);
                 case "cairn" -> cairn(out, s, stats);
                 default -> throw new IllegalStateException(section);
@@ -604,6 +604,13 @@ final class ServerCommands {
         }
         all.sort(java.util.Comparator.comparing(Command::name));
         return all;
+    }
+
+    /** Redis's one field, then (clustered) how the members talk: what the running Raft server uses. */
+    private static void cluster(StringBuilder out, ServerContext s) {
+        out.append("# Cluster\r\n");
+        line(out, "cluster_enabled", s.cluster() != null ? 1 : 0);
+        if (s.cluster() != null && !s.cluster().transport().isEmpty()) line(out, "cairn_cluster_transport", s.cluster().transport());
     }
 
     private static void keyspace(StringBuilder out, ServerContext s) {

@@ -67,7 +67,12 @@ public final class ServerConfig {
             i++;
             List<String> vals = new ArrayList<>();
             while (i < args.size() && !args.get(i).startsWith("--")) vals.add(args.get(i++));
-            c.set(name, String.join(" ", vals), true);
+            String value = String.join(" ", vals);
+            try {
+                c.set(name, value, true);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + name + " '" + value + "': " + e.getMessage(), e);
+            }
         }
         return c;
     }
@@ -94,7 +99,7 @@ public final class ServerConfig {
             try {
                 set(name, value, true);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(path + " line " + n + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(path + " line " + n + " ('" + line.strip() + "'): " + e.getMessage(), e);
             }
         }
         file = path.toAbsolutePath();
