@@ -43,12 +43,15 @@ final class RaftLink implements ReplicatedLog {
     private volatile boolean closed;
 
     /**
-     * Entries proposed but not yet committed, at most: while they are in flight, records gather for the next entry, so
-     * a busy leader proposes few large entries rather than one per write (each entry costs every node CPU in gRPC,
-     * the log and the appenders, whatever its size). In flight means not yet committed in the log (not: applied), since
-     * a snapshot on the leader waits, on the thread that applies entries, for records that may still be unproposed.
+     * Entries proposed but not yet committed, at most: while one is in flight, records gather for the next entry, so a
+     * busy leader proposes few large entries rather than one per write (each entry costs every node CPU in the
+     * transport, the log and the appenders, whatever its size, most of it in thread wake-ups). One: with two, under 50
+     * clients, entries carried 15-16 writes instead of 23-24, and each write cost more CPU (gRPC 105-109 µs against
+     * 86-91, Netty 68-79 against 56-78) for a lower rate (docs/benchmarks.md). In flight means not yet committed in
+     * the log (not: applied), since a snapshot on the leader waits, on the thread that applies entries, for records
+     * that may still be unproposed.
      */
-    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_IN_FLIGHT = 1;
 
     /** The largest entry proposed: records are gathered into entries up to this size. */
     static final int ENTRY_TARGET = 4 << 20;
