@@ -148,8 +148,8 @@ public final class ClusterNode implements Closeable {
     }
 
     /**
-     * The transport the Raft server runs on, lower case: {@code grpc} or {@code netty} as {@link ClusterOptions#transport()}
-     * asked, or whatever an expert {@code -Draft.rpc.type} chose instead.
+     * The transport the Raft server runs on, lower case: {@code grpc} or {@code netty} as
+     * {@link ClusterOptions#transport()} asked, or whatever an expert {@code -Draft.rpc.type} chose instead.
      */
     public String transport() {
         return server.getRpcType().name().toLowerCase(java.util.Locale.ROOT);

@@ -405,8 +405,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
                 .withElectionTimeout(Duration.ofMillis(config.getLong("cluster-node-timeout")))
                 .withSnapshotEntries(config.getLong("cluster-snapshot-entries"))
                 .withLeaseReads(config.get("cluster-read-lease").equals("yes"))
-                .withTransport(config.get("cluster-transport").equals("netty")
-                        ? io.cairn.cluster.ClusterOptions.Transport.NETTY : io.cairn.cluster.ClusterOptions.Transport.GRPC)
+                .withTransport(io.cairn.cluster.ClusterOptions.Transport.valueOf(
+                        config.get("cluster-transport").toUpperCase(java.util.Locale.ROOT)))
                 .withBootstrap(keyspaces)
                 .withStore(storeOptions);
     }

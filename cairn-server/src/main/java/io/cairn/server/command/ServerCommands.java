@@ -610,7 +610,8 @@ final class ServerCommands {
     private static void cluster(StringBuilder out, ServerContext s) {
         out.append("# Cluster\r\n");
         line(out, "cluster_enabled", s.cluster() != null ? 1 : 0);
-        if (s.cluster() != null && !s.cluster().transport().isEmpty()) line(out, "cairn_cluster_transport", s.cluster().transport());
+        String transport = s.cluster() != null ? s.cluster().transport() : "";
+        if (!transport.isEmpty()) line(out, "cairn_cluster_transport", transport);
     }
 
     private static void keyspace(StringBuilder out, ServerContext s) {
