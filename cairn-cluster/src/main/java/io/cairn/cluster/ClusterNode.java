@@ -246,6 +246,19 @@ public final class ClusterNode implements Closeable {
     }
 
     /**
+     * {@link #checkpoint} in the background (BGSAVE): the leader's store's own background checkpoint (failing with BUSY
+     * while one is in progress), else a {@link #snapshot} on a daemon thread of its own.
+     */
+    public java.util.concurrent.CompletableFuture<io.cairn.SnapshotInfo> checkpointAsync() {
+        if (isLeader()) return store.checkpointAsync();
+        return java.util.concurrent.CompletableFuture.supplyAsync(this::snapshot, r -> {
+            Thread t = new Thread(r, "cairn-bgsave");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
      * A snapshot of this node's state now, taken as Ratis takes its automatic ones (through its snapshot management
      * request, on the thread that applies entries, so it holds exactly the entries applied), on any member: how a
      * follower saves, since its store decides nothing and cannot checkpoint by itself. When nothing was applied since

@@ -187,7 +187,8 @@ public final class CairnServer implements ServerContext, AutoCloseable {
             config.onChange("maxmemory-samples", v -> store.limits().setSamples(Integer.parseInt(v)));
             config.onChange("lfu-log-factor", v -> store.limits().setLfuLogFactor(Integer.parseInt(v)));
             config.onChange("lfu-decay-time", v -> store.limits().setLfuDecayTime(Duration.ofMinutes(Long.parseLong(v))));
-            saves = clusterNode == null ? new Saves(store, startedAt) : clusterSaves(clusterNode, startedAt);
+            saves = clusterNode == null ? new Saves(store, startedAt)
+                    : new Saves(store, startedAt, clusterNode::checkpoint, clusterNode::checkpointAsync);
             int n = config.getInt("databases");
             Keyspace[] d = new Keyspace[n];
             d[0] = store.defaultKeyspace();
@@ -347,20 +348,6 @@ public final class CairnServer implements ServerContext, AutoCloseable {
     @Override
     public Cairn store() {
         return store;
-    }
-
-    /**
-     * SAVE and BGSAVE in a group: {@link io.cairn.cluster.ClusterNode#checkpoint} (the leader's store, else a Ratis
-     * snapshot); in the background, the leader's store's own, else that snapshot on a thread of its own.
-     */
-    private static Saves clusterSaves(io.cairn.cluster.ClusterNode node, long startedAt) {
-        Cairn store = node.store();
-        return new Saves(store, startedAt, node::checkpoint, () -> node.isLeader() ? store.checkpointAsync()
-                : java.util.concurrent.CompletableFuture.supplyAsync(node::snapshot, r -> {
-                    Thread t = new Thread(r, "cairn-bgsave");
-                    t.setDaemon(true);
-                    t.start();
-                }));
     }
 
     /** Cluster mode: this server's node of its replicated group; null when not clustered. */
