@@ -45,7 +45,8 @@ public final class ClusterWriteProbe {
         Path base = args.length > 3 ? Path.of(args[3]) : Path.of(System.getProperty("java.io.tmpdir"));
         Path dir = Files.createTempDirectory(base, "cairn-cluster-probe");
         List<Member> members = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) members.add(new Member("127.0.0.1", freePort(), freePort()));
+        int[] ports = freePorts(2 * nodes);
+        for (int i = 0; i < nodes; i++) members.add(new Member("127.0.0.1", ports[2 * i], ports[2 * i + 1]));
         ClusterNode[] group = new ClusterNode[nodes];
         try {
             List<Thread> starting = new ArrayList<>();
@@ -147,9 +148,21 @@ public final class ClusterWriteProbe {
         throw new IllegalStateException("no leader within " + within);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports: their sockets stay open until all are chosen, so the system cannot hand out one
+     * port twice (it may once the one before it was closed: two members with one port).
+     */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) if (s != null) s.close();
         }
     }
 

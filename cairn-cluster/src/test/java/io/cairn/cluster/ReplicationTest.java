@@ -257,7 +257,8 @@ class ReplicationTest {
             g.startAll();
             int l = g.leader(Duration.ofSeconds(20));
             for (int i = 0; i < 50; i++) g.nodes[l].store().put("m" + i, "v");
-            Member fourth = new Member("127.0.0.1", TestGroup.freePort(), TestGroup.freePort());
+            int[] ports4 = TestGroup.freePorts(2);
+            Member fourth = new Member("127.0.0.1", ports4[0], ports4[1]);
             // started with the group's members but not itself: it waits, empty, to be added
             try (ClusterNode joining = ClusterNode.start(ClusterOptions.of(fourth, g.members, dir.resolve("n4"))
                     .withElectionTimeout(Duration.ofMillis(400)).withTransport(t))) {

@@ -24,13 +24,26 @@ final class TestGroup implements AutoCloseable {
         this.dir = dir;
         this.snapshotEntries = snapshotEntries;
         this.transport = transport;
-        for (int i = 0; i < n; i++) members.add(new Member("127.0.0.1", freePort(), freePort()));
+        int[] ports = freePorts(2 * n);
+        for (int i = 0; i < n; i++) members.add(new Member("127.0.0.1", ports[2 * i], ports[2 * i + 1]));
         nodes = new ClusterNode[n];
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports: their sockets stay open until all are chosen, so the system cannot hand out one
+     * port twice (it may once the one before it was closed: two members with one port).
+     */
+    static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) if (s != null) s.close();
         }
     }
 

@@ -136,8 +136,9 @@ class ClusterFailoverTest {
             for (int i = 0; i < 20; i++) j.set("m" + i, "v" + i);
         }
         // a fourth server started with the group's members but not itself waits, empty, to be added
-        int port4 = TestGroup.freePort();
-        int bus4 = TestGroup.freePort();
+        int[] ports4 = TestGroup.freePorts(2);
+        int port4 = ports4[0];
+        int bus4 = ports4[1];
         CairnServer fourth = new CairnServer(ServerConfig.fromArgs(List.of("--port", String.valueOf(port4), "--dir",
                 dir.resolve("n4").toString(), "--io-threads", "1", "--cluster", group.spec, "--cluster-announce-bus-port",
                 String.valueOf(bus4), "--cluster-node-timeout", "400"), Map.of()));

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,12 +60,6 @@ class ClusterPartitionTest {
             CodeInjectionForTesting.remove(point);
         }
         for (ClusterNode n : nodes) if (n != null) n.close();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void pause(long ms) {
@@ -118,7 +111,8 @@ class ClusterPartitionTest {
             CodeInjectionForTesting.put(point, REFUSE);
         }
         List<Member> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) members.add(new Member("127.0.0.1", freePort(), freePort()));
+        int[] ports = TestGroup.freePorts(6);
+        for (int i = 0; i < 3; i++) members.add(new Member("127.0.0.1", ports[2 * i], ports[2 * i + 1]));
         Thread[] starts = new Thread[3];
         for (int i = 0; i < 3; i++) {
             int k = i;

@@ -12,7 +12,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,12 +53,6 @@ class ClusterProcessTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
@@ -189,9 +182,10 @@ class ClusterProcessTest {
     void leaderKilledAndPaused_underLoad_everyAcknowledgedWriteIsOnEveryNode_andTheHistoryIsLinearizable(String transport)
             throws Exception {
         this.transport = transport;
+        int[] chosen = TestGroup.freePorts(6);
         for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            bus[i] = freePort();
+            ports[i] = chosen[i];
+            bus[i] = chosen[3 + i];
         }
         List<String> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) members.add("127.0.0.1:" + ports[i] + "@" + bus[i]);

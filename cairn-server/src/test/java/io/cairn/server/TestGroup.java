@@ -33,11 +33,12 @@ final class TestGroup implements AutoCloseable {
 
     /** Starts the three servers together (each waits for the others to elect) and waits for a leader. */
     static TestGroup start(Path dir) throws Exception {
+        int[] chosen = freePorts(2 * SIZE);
         int[] ports = new int[SIZE];
         List<String> members = new ArrayList<>();
         for (int i = 0; i < SIZE; i++) {
-            ports[i] = freePort();
-            members.add("127.0.0.1:" + ports[i] + "@" + freePort());
+            ports[i] = chosen[i];
+            members.add("127.0.0.1:" + ports[i] + "@" + chosen[SIZE + i]);
         }
         TestGroup g = new TestGroup(dir, String.join(",", members), ports);
         try {
@@ -88,9 +89,21 @@ final class TestGroup implements AutoCloseable {
         for (int i = 0; i < SIZE; i++) if (servers[i] != null) stop(i);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports: their sockets stay open until all are chosen, so the system cannot hand out one
+     * port twice (it may once the one before it was closed: two members with one port).
+     */
+    static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) if (s != null) s.close();
         }
     }
 
